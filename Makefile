@@ -1,0 +1,41 @@
+# Community Map: `make demo` runs the main job, `make test` runs the whole suite.
+# Everything either needs is installed here: a virtualenv from pyproject.toml, and Neo4j +
+# GDS provisioned from Maven Central by `community-map neo4j start` (cached after the first run).
+
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint venv bench clean-neo4j
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## demo: provision + start Neo4j, apply the schema, serve the API, print the URLs and key
+demo: $(STAMP)
+	$(BIN)/community-map demo
+
+## lint: ruff and mypy
+lint: $(STAMP)
+	$(BIN)/ruff check service tests bench
+	$(BIN)/mypy
+
+## test: lint, then pytest against a real Neo4j + GDS (the suite starts its own 'test'
+## instance on ports 17687/17474 unless NEO4J_URI is set, and stops it if it started it)
+test: lint
+	$(BIN)/python -m pytest -q
+
+## bench: benchmarks (writes bench/RESULTS.md)
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench
+
+clean-neo4j:
+	$(BIN)/community-map neo4j stop || true
+	rm -rf neo4j-local/home

@@ -1,0 +1,10 @@
+// purpose: uniqueness of every natural id; each constraint also backs MERGE lookups with an index
+// params: none
+// mode: schema
+CREATE CONSTRAINT account_id IF NOT EXISTS FOR (a:Account) REQUIRE a.id IS UNIQUE;
+CREATE CONSTRAINT post_id IF NOT EXISTS FOR (p:Post) REQUIRE p.id IS UNIQUE;
+CREATE CONSTRAINT topic_name IF NOT EXISTS FOR (t:Topic) REQUIRE t.name IS UNIQUE;
+CREATE CONSTRAINT item_name IF NOT EXISTS FOR (i:Item) REQUIRE i.name IS UNIQUE;
+CREATE CONSTRAINT refresh_run_id IF NOT EXISTS FOR (r:RefreshRun) REQUIRE r.id IS UNIQUE;
+CREATE CONSTRAINT community_key IF NOT EXISTS FOR (c:Community) REQUIRE c.key IS UNIQUE;
+CREATE CONSTRAINT interaction_key IF NOT EXISTS FOR ()-[i:INTERACTED]-() REQUIRE i.key IS UNIQUE;

@@ -1,0 +1,222 @@
+"""The ``community-map`` command line: local Neo4j, schema, keys, serving and the demo.
+
+Exit codes: 0 success; 1 the operation failed; 2 bad usage or configuration;
+3 Neo4j not running (``neo4j status``) or unreachable.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from . import neo4j_local
+from .auth import DEV_KEYS, new_key
+from .settings import Settings, SettingsError, load_settings
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NOT_RUNNING = 3
+
+
+def get_settings(instance: str | None = None) -> Settings:
+    """Settings from the process environment; a bad configuration exits with code 2."""
+    try:
+        return load_settings(os.environ, instance)
+    except SettingsError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(EXIT_USAGE) from exc
+
+
+def ensure_neo4j(settings: Settings) -> None:
+    """Start the local Neo4j unless NEO4J_URI points elsewhere; print what happened."""
+    if settings.external_neo4j:
+        click.echo(f"Using Neo4j at {settings.neo4j_uri} (NEO4J_URI); nothing provisioned.")
+        return
+    local = settings.local
+    click.echo(f"Starting local Neo4j ({local.instance}) from {local.home} ...")
+    try:
+        started, info = neo4j_local.start(local)
+    except neo4j_local.ProvisionError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_FAILED) from exc
+    state = "started" if started else "already running"
+    click.echo(f"Neo4j {info['neo4j']} ({info['edition']}) + GDS {info['gds']} {state}")
+    click.echo(f"  Bolt:    {local.bolt_uri}")
+    click.echo(f"  Browser: {local.browser_url}")
+
+
+@click.group()
+def main() -> None:
+    """Community Map: community maps and their leaders, on Neo4j + GDS."""
+
+
+# ---------------------------------------------------------------------------- neo4j
+
+
+@main.group()
+@click.option("--instance", default=None, help="Local instance: 'default' or 'test'.")
+@click.pass_context
+def neo4j(ctx: click.Context, instance: str | None) -> None:
+    """Provision and control the local Neo4j + GDS server (ignored when NEO4J_URI is set)."""
+    ctx.obj = get_settings(instance)
+
+
+@neo4j.command()
+@click.option("--force", is_flag=True, help="Rebuild even if the cached install looks complete.")
+@click.pass_obj
+def install(settings: Settings, force: bool) -> None:
+    """Build the Neo4j home (server, Browser, GDS plugin) from Maven Central."""
+    try:
+        for line in neo4j_local.install(settings.local, force=force):
+            click.echo(line)
+    except neo4j_local.ProvisionError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_FAILED) from exc
+
+
+@neo4j.command()
+@click.pass_obj
+def start(settings: Settings) -> None:
+    """Provision if needed, start, wait for Bolt and GDS, print the URLs."""
+    ensure_neo4j(settings)
+
+
+@neo4j.command()
+@click.pass_obj
+def stop(settings: Settings) -> None:
+    """Stop the local server cleanly (data is kept)."""
+    try:
+        stopped = neo4j_local.stop(settings.local)
+    except neo4j_local.ProvisionError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_FAILED) from exc
+    click.echo("Neo4j stopped." if stopped else "Neo4j was not running.")
+
+
+@neo4j.command()
+@click.pass_obj
+def status(settings: Settings) -> None:
+    """Versions, ports, data folder and pid; exit 3 when not running."""
+    local = settings.local
+    pid = neo4j_local.read_pid(local)
+    if pid is None or not neo4j_local.port_open(local.bolt_port):
+        click.echo(f"Neo4j ({local.instance}) is not running; data folder {local.data_dir}")
+        raise SystemExit(EXIT_NOT_RUNNING)
+    try:
+        info = neo4j_local.probe(local)
+    except Exception as exc:  # noqa: BLE001 - report any failure to answer
+        click.echo(f"Neo4j (pid {pid}) is running but does not answer: {exc}", err=True)
+        raise SystemExit(EXIT_NOT_RUNNING) from exc
+    click.echo(f"Neo4j:   {info['neo4j']} ({info['edition']})")
+    click.echo(f"GDS:     {info['gds']}")
+    click.echo(f"Bolt:    {local.bolt_uri}")
+    click.echo(f"HTTP:    {local.http_url}  (Browser {local.browser_url})")
+    click.echo(f"Data:    {local.data_dir}")
+    click.echo(f"Logs:    {local.logs_dir}")
+    click.echo(f"PID:     {pid}")
+
+
+# ---------------------------------------------------------------------------- schema
+
+
+@main.group()
+def schema() -> None:
+    """Constraints and indexes."""
+
+
+@schema.command("apply")
+def schema_apply() -> None:
+    """Create the constraints and indexes in cypher/schema (safe to repeat)."""
+    from .db import Database
+
+    database = Database(get_settings())
+    try:
+        for name in database.apply_schema():
+            click.echo(f"applied {name}")
+    finally:
+        database.close()
+
+
+# ---------------------------------------------------------------------------- keys
+
+
+@main.group()
+def keys() -> None:
+    """API keys."""
+
+
+@keys.command("create")
+@click.option("--name", required=True, help="A label for logs, e.g. the client's name.")
+@click.option("--role", type=click.Choice(["read", "write", "admin"]), required=True)
+def keys_create(name: str, role: str) -> None:
+    """Print a new random key (shown once) and the CM_API_KEYS entry holding its hash."""
+    secret, entry = new_key(name, role)
+    click.echo(f"key (give it to the client; it is not stored): {secret}")
+    click.echo(f"CM_API_KEYS entry (comma-separate several):  {entry}")
+
+
+# ---------------------------------------------------------------------------- serving
+
+
+def print_urls(settings: Settings, bind: str) -> None:
+    """Print where everything is, and the development keys when they are in use."""
+    base = f"http://{bind}"
+    click.echo("")
+    click.echo(f"API:           {base}/v1/...   health {base}/healthz, {base}/readyz")
+    click.echo(f"OpenAPI:       {base}/openapi.json   (Swagger UI {base}/docs)")
+    if not settings.external_neo4j:
+        click.echo(f"Neo4j Browser: {settings.local.browser_url}  "
+                   f"(user {settings.neo4j_user}, password {settings.neo4j_password})")
+    if settings.using_dev_keys:
+        click.echo("API keys:      DEVELOPMENT KEYS - public, NOT FOR PRODUCTION "
+                   "(set CM_API_KEYS; see `community-map keys create`)")
+        for role, key in DEV_KEYS.items():
+            click.echo(f"               {role:<6} {key}")
+    click.echo("")
+
+
+@main.command()
+@click.option("--bind", default=None, help="host:port (default CM_BIND or 127.0.0.1:8000).")
+@click.option("--workers", type=int, default=None, help="gunicorn workers (default 2).")
+def serve(bind: str | None, workers: int | None) -> None:
+    """Serve the API under gunicorn (foreground)."""
+    settings = get_settings()
+    bind = bind or os.environ.get("CM_BIND", "127.0.0.1:8000")
+    print_urls(settings, bind)
+    env = dict(os.environ, CM_BIND=bind)
+    if workers:
+        env["CM_WORKERS"] = str(workers)
+    conf = Path(__file__).resolve().parents[1] / "gunicorn.conf.py"
+    cmd = [sys.executable, "-m", "gunicorn", "-c", str(conf), "service.wsgi:app"]
+    raise SystemExit(subprocess.call(cmd, env=env))
+
+
+@main.command()
+@click.option("--bind", default=None, help="host:port for the API (default 127.0.0.1:8000).")
+@click.option("--no-serve", is_flag=True, help="Prepare everything, then exit instead of serving.")
+def demo(bind: str | None, no_serve: bool) -> None:
+    """The main job: start Neo4j (provisioning it if needed), apply the schema, serve."""
+    from .db import Database
+
+    settings = get_settings()
+    ensure_neo4j(settings)
+    database = Database(settings)
+    try:
+        database.apply_schema()
+        click.echo("Schema applied.")
+    finally:
+        database.close()
+    bind = bind or os.environ.get("CM_BIND", "127.0.0.1:8000")
+    if no_serve:
+        print_urls(settings, bind)
+        return
+    ctx = click.get_current_context()
+    ctx.invoke(serve, bind=bind, workers=None)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,116 @@
+"""Typed settings read from an explicit environment mapping (never at import time)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .auth import ApiKey, dev_keys, parse_api_keys
+from .neo4j_local import LocalNeo4j, local_from_env
+
+MAX_ROWS_LIMIT = 50_000
+
+
+class SettingsError(ValueError):
+    """One or more settings are missing or invalid; the message lists every one."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app, the CLI and jobs need to know, validated once."""
+
+    neo4j_uri: str
+    neo4j_user: str
+    neo4j_password: str
+    neo4j_database: str
+    external_neo4j: bool
+    local: LocalNeo4j
+    api_keys: tuple[ApiKey, ...]
+    using_dev_keys: bool
+    max_rows: int = 10_000
+    max_body_bytes: int = 16 * 1024 * 1024
+    connection_timeout: float = 5.0
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+def _int(
+    env: Mapping[str, str], key: str, default: int, lo: int, hi: int, errors: list[str]
+) -> int:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        errors.append(f"{key}: expected an integer, got {raw!r}")
+        return default
+    if not lo <= value <= hi:
+        errors.append(f"{key}: must be between {lo} and {hi}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], key: str, default: float, errors: list[str]) -> float:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        errors.append(f"{key}: expected a number, got {raw!r}")
+        return default
+    if value <= 0:
+        errors.append(f"{key}: must be positive, got {value}")
+    return value
+
+
+def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settings:
+    """Validate the environment mapping into Settings, or raise SettingsError listing all."""
+    errors: list[str] = []
+    local = LocalNeo4j()
+    try:
+        local = local_from_env(env, instance)
+    except ValueError as exc:
+        errors.append(f"CM_NEO4J_*: {exc}")
+    uri = env.get("NEO4J_URI", "").strip()
+    external = bool(uri)
+    if external and uri.split("://", 1)[0] not in {
+        "bolt",
+        "bolt+s",
+        "bolt+ssc",
+        "neo4j",
+        "neo4j+s",
+        "neo4j+ssc",
+    }:
+        errors.append(f"NEO4J_URI: expected bolt:// or neo4j:// (optionally +s/+ssc), got {uri!r}")
+    password = env.get("NEO4J_PASSWORD", local.password)
+    if external and "NEO4J_PASSWORD" not in env:
+        errors.append("NEO4J_PASSWORD: required when NEO4J_URI points at another server")
+    keys: tuple[ApiKey, ...] = ()
+    raw_keys = env.get("CM_API_KEYS", "").strip()
+    if raw_keys:
+        try:
+            keys = parse_api_keys(raw_keys)
+        except ValueError as exc:
+            errors.append(f"CM_API_KEYS: {exc}")
+    using_dev = not raw_keys
+    if using_dev:
+        keys = dev_keys()
+    max_rows = _int(env, "CM_MAX_ROWS", 10_000, 1, MAX_ROWS_LIMIT, errors)
+    max_body = _int(env, "CM_MAX_BODY_MB", 16, 1, 512, errors) * 1024 * 1024
+    timeout = _float(env, "CM_NEO4J_CONNECT_TIMEOUT", 5.0, errors)
+    if errors:
+        raise SettingsError("invalid configuration:\n  " + "\n  ".join(errors))
+    return Settings(
+        neo4j_uri=uri or local.bolt_uri,
+        neo4j_user=env.get("NEO4J_USER", "neo4j"),
+        neo4j_password=password,
+        neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
+        external_neo4j=external,
+        local=local,
+        api_keys=keys,
+        using_dev_keys=using_dev,
+        max_rows=max_rows,
+        max_body_bytes=max_body,
+        connection_timeout=timeout,
+        extra={k: v for k, v in env.items() if k.startswith("CM_")},
+    )

@@ -1,0 +1,108 @@
+"""Shared fixtures: a real Neo4j + GDS server for the whole session.
+
+Unless NEO4J_URI is set, the suite provisions and starts the local ``test`` instance
+(ports 17687/17474, its own data folder, so demo data is never touched) and stops it at
+the end if it started it. When the database cannot be reached, tests skip locally but
+FAIL under CI (CI=true): a green CI must mean the database tests really ran.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service import create_app, neo4j_local
+from service.auth import DEV_KEYS
+from service.db import Database
+from service.settings import Settings, load_settings
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def suite_env() -> dict[str, str]:
+    """The environment the suite's app and CLI run with."""
+    env = {k: v for k, v in os.environ.items() if k != "CM_API_KEYS"}
+    env.setdefault("CM_NEO4J_INSTANCE", "test")
+    return env
+
+
+def unreachable(reason: str) -> None:
+    """Fail under CI, skip elsewhere."""
+    message = f"Neo4j is not reachable: {reason}"
+    if IN_CI:
+        pytest.fail(message + " (CI=true: database tests must not be skipped)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return load_settings(suite_env())
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(settings: Settings) -> Iterator[Settings]:
+    """A running Neo4j + GDS for the session (started here unless NEO4J_URI is set)."""
+    started = False
+    if not settings.external_neo4j:
+        try:
+            started, _ = neo4j_local.start(settings.local)
+        except neo4j_local.ProvisionError as exc:
+            unreachable(str(exc))
+    probe = Database(settings)
+    try:
+        probe.probe()
+    except Exception as exc:  # noqa: BLE001 - any failure means unreachable
+        unreachable(f"{settings.neo4j_uri}: {exc}")
+    finally:
+        probe.close()
+    yield settings
+    if started:
+        neo4j_local.stop(settings.local)
+
+
+@pytest.fixture(scope="session")
+def database(neo4j_server: Settings) -> Iterator[Database]:
+    db = Database(neo4j_server)
+    db.apply_schema()
+    yield db
+    db.close()
+
+
+def wipe(db: Database) -> None:
+    """Delete all data and drop every GDS projection (schema is kept)."""
+    with db.session() as session:
+        session.run(
+            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+        ).consume()
+        session.run(
+            "CALL gds.graph.list() YIELD graphName "
+            "CALL gds.graph.drop(graphName, false) YIELD graphName AS dropped RETURN count(*)"
+        ).consume()
+
+
+@pytest.fixture
+def clean_db(database: Database) -> Database:
+    """The database, emptied before the test."""
+    wipe(database)
+    return database
+
+
+@pytest.fixture(scope="session")
+def app(neo4j_server: Settings) -> Flask:
+    application = create_app(settings=neo4j_server)
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def auth(role: str) -> dict[str, str]:
+    """Headers carrying the development key of a role."""
+    return {"Authorization": f"Bearer {DEV_KEYS[role]}"}
