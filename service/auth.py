@@ -96,22 +96,27 @@ def find_key(secret: str, keys: tuple[ApiKey, ...]) -> ApiKey | None:
     return found
 
 
+def check_role(role: str) -> ApiKey:
+    """The request's key if it has at least ``role``; else 401 (no/unknown key) or 403."""
+    secret = presented_key()
+    if secret is None:
+        raise ApiError(401, "missing API key: send 'Authorization: Bearer <key>'")
+    key = find_key(secret, current_app.config["CM_SETTINGS"].api_keys)
+    if key is None:
+        raise ApiError(401, "unknown API key")
+    if ROLES.index(key.role) < ROLES.index(role):
+        raise ApiError(403, f"this endpoint needs a '{role}' key; yours is '{key.role}'")
+    g.api_key = key
+    return key
+
+
 def require_role(role: str) -> Callable[[F], F]:
     """Decorator: 401 without a known key, 403 when the key's role is below ``role``."""
-    needed = ROLES.index(role)
 
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            secret = presented_key()
-            if secret is None:
-                raise ApiError(401, "missing API key: send 'Authorization: Bearer <key>'")
-            key = find_key(secret, current_app.config["CM_SETTINGS"].api_keys)
-            if key is None:
-                raise ApiError(401, "unknown API key")
-            if ROLES.index(key.role) < needed:
-                raise ApiError(403, f"this endpoint needs a '{role}' key; yours is '{key.role}'")
-            g.api_key = key
+            check_role(role)
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -17,6 +19,11 @@ from . import neo4j_local
 from .auth import DEV_KEYS, new_key
 from .settings import Settings, SettingsError, load_settings
 
+if TYPE_CHECKING:
+    from .bulk import LoadReport
+    from .db import Database
+
+F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NOT_RUNNING = 3
@@ -139,6 +146,118 @@ def schema_apply() -> None:
             click.echo(f"applied {name}")
     finally:
         database.close()
+
+
+# ---------------------------------------------------------------------------- load
+
+EXIT_REJECTED = 1
+EXIT_STRICT_REJECTED = 4
+
+
+def collect_files(folder: Path | None, given: dict[str, Path | None]) -> dict[str, Path]:
+    """Files by entity: those named explicitly win over those found in --dir."""
+    from .bulk import find_files
+
+    files = find_files(folder) if folder else {}
+    files.update({k: v for k, v in given.items() if v is not None})
+    if not files:
+        click.echo("error: no input files (use --dir or --accounts/--follows/...)", err=True)
+        raise SystemExit(EXIT_USAGE)
+    return files
+
+
+def file_option(entity: str) -> Callable[[F], F]:
+    """--<entity> FILE option."""
+    return click.option(
+        f"--{entity}",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=f"{entity} file (.csv or .jsonl)",
+    )
+
+
+@main.command()
+@click.option("--dir", "folder", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder holding accounts.csv, follows.csv, ... (or .jsonl).")
+@file_option("accounts")
+@file_option("posts")
+@file_option("follows")
+@file_option("interactions")
+@file_option("adoptions")
+@click.option("--strict", is_flag=True,
+              help="Validate everything first; write nothing if any row is bad (exit 4).")
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("rejects.csv"), show_default=True,
+              help="Where rejected rows and their reasons go (default mode).")
+@click.option("--batch-size", type=click.IntRange(1, 50_000), default=10_000, show_default=True)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def load(folder: Path | None, accounts: Path | None, posts: Path | None, follows: Path | None,
+         interactions: Path | None, adoptions: Path | None, strict: bool, rejects: Path,
+         batch_size: int, quiet: bool) -> None:
+    """Load CSV / JSON Lines files through the online (transactional) path.
+
+    Exit codes: 0 everything loaded; 1 some rows rejected (the good rows are loaded and the
+    bad ones listed in --rejects); 2 usage; 3 Neo4j unreachable; 4 --strict found bad rows
+    and wrote nothing.
+    """
+    from neo4j.exceptions import ServiceUnavailable
+
+    from . import bulk
+    from .db import Database
+
+    files = collect_files(folder, {"accounts": accounts, "posts": posts, "follows": follows,
+                                   "interactions": interactions, "adoptions": adoptions})
+    if strict:
+        bad = bulk.check_files(files)
+        if bad:
+            for r in bad[:50]:
+                click.echo(f"{r.file}:{r.line}: {r.reason}", err=True)
+            if len(bad) > 50:
+                click.echo(f"... and {len(bad) - 50} more", err=True)
+            click.echo(f"--strict: {len(bad)} bad row(s); nothing was written", err=True)
+            raise SystemExit(EXIT_STRICT_REJECTED)
+    database = Database(get_settings())
+    try:
+        database.probe()
+        database.apply_schema()
+        report = run_load(database, files, batch_size, quiet)
+    except ServiceUnavailable as exc:
+        click.echo(f"error: Neo4j is unreachable: {exc}", err=True)
+        raise SystemExit(EXIT_NOT_RUNNING) from exc
+    finally:
+        database.close()
+    for entity, res in report.results.items():
+        rate = report.rows_per_second(entity)
+        click.echo(f"{entity:<13} received {res.received:>9,}  created {res.created:>9,}  "
+                   f"updated {res.updated:>7,}  unchanged {res.unchanged:>9,}  placeholders "
+                   f"{res.placeholders_created:>6,}  {rate:>9,.0f} rows/s")
+    if report.rejects:
+        bulk.write_rejects(report.rejects, rejects)
+        click.echo(f"{len(report.rejects)} row(s) rejected; see {rejects}", err=True)
+        raise SystemExit(EXIT_REJECTED)
+
+
+def run_load(database: Database, files: dict[str, Path], batch_size: int,
+             quiet: bool) -> LoadReport:
+    """Load with a rich progress bar showing rows/s per entity."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from . import bulk
+
+    if quiet:
+        return bulk.load_all(database, files, batch_size)
+    columns = (TextColumn("{task.description:<13}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]:>9} rows/s"), TimeElapsedColumn())
+    with Progress(*columns) as progress:
+        tasks = {e: progress.add_task(e, total=bulk.count_lines(p), rate="-")
+                 for e, p in files.items()}
+
+        def on_progress(entity: str, rows: int) -> None:
+            progress.advance(tasks[entity], rows)
+            task = progress.tasks[tasks[entity]]
+            if task.elapsed:
+                progress.update(tasks[entity], rate=f"{task.completed / task.elapsed:,.0f}")
+
+        return bulk.load_all(database, files, batch_size, on_progress)
 
 
 # ---------------------------------------------------------------------------- keys

@@ -42,7 +42,7 @@ class Database:
                         auth=(s.neo4j_user, s.neo4j_password),
                         connection_timeout=s.connection_timeout,
                         connection_acquisition_timeout=s.connection_timeout * 2,
-                        max_transaction_retry_time=15.0,
+                        max_transaction_retry_time=s.retry_seconds,
                         user_agent="community-map/0.1",
                     )
                     self._pid = os.getpid()

@@ -70,8 +70,8 @@ def handle_http_exception(error: HTTPException) -> Response:
         message = "validation failed: see errors"
     else:
         message = data.get("message") or error.description or HTTPStatus(code).phrase
-    if code == 400 and "Failed to decode JSON" in str(error.description):
-        message = "malformed JSON body"
+    if code == 400 and errors == {"json": ["Invalid JSON body."]}:
+        message, errors = "malformed JSON body", None
     return error_response(code, message, errors, data.get("headers"))
 
 

@@ -447,3 +447,8 @@ def stop(local: LocalNeo4j, timeout: float = 120) -> bool:
 def folder_size(path: Path) -> int:
     """Total size in bytes of the files under path."""
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def admin(local: LocalNeo4j, *args: str, timeout: float = 3600) -> str:
+    """Run a ``neo4j-admin`` command against this instance (server stopped when it must be)."""
+    return _run(local, ADMIN, *args, timeout=timeout)

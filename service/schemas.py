@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import ClassVar
+
 import marshmallow as ma
+
+# Rows allowed per ingest request; the app sets it from CM_MAX_ROWS for each request.
+BATCH_LIMIT: ContextVar[int] = ContextVar("BATCH_LIMIT", default=10_000)
 
 
 class HealthSchema(ma.Schema):
@@ -18,3 +25,190 @@ class ReadySchema(ma.Schema):
     neo4j = ma.fields.String()
     edition = ma.fields.String()
     gds = ma.fields.String()
+
+
+# ---------------------------------------------------------------------------- ingest
+# Limits (documented in the README): ids and handles up to MAX_ID_LENGTH characters,
+# names up to 512, at most MAX_TOPICS topics of up to MAX_TOPIC_LENGTH characters each.
+
+MAX_ID_LENGTH = 256
+MAX_TOPICS = 32
+MAX_TOPIC_LENGTH = 64
+KINDS = ("like", "comment", "reply", "share", "mention")
+
+MAX_FOLLOWERS = 10**12
+
+
+class Text(ma.fields.String):
+    """A string that can be stored: valid UTF-8 (no lone surrogates)."""
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ma.ValidationError("not valid UTF-8 text (lone surrogate)") from exc
+        return text
+
+
+class Timestamp(ma.fields.AwareDateTime):
+    """An ISO-8601 timestamp with a timezone that is representable in UTC."""
+
+    def _deserialize(self, value: object, attr: str | None, data: object,
+                     **kwargs: object) -> datetime:
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            parsed.astimezone(UTC)
+        except OverflowError as exc:
+            raise ma.ValidationError("timestamp out of range") from exc
+        return parsed
+
+
+_id = ma.validate.Length(min=1, max=MAX_ID_LENGTH)
+
+
+def id_field(**kwargs: object) -> Text:
+    """A non-empty id of at most MAX_ID_LENGTH characters."""
+    return Text(validate=_id, **kwargs)  # type: ignore[arg-type]
+
+
+def topics_field() -> ma.fields.List:
+    """Topic names: short non-empty strings; duplicates are dropped on load."""
+    return ma.fields.List(
+        Text(validate=ma.validate.Length(min=1, max=MAX_TOPIC_LENGTH)),
+        load_default=list,
+        validate=ma.validate.Length(max=MAX_TOPICS),
+    )
+
+
+class RowSchema(ma.Schema):
+    """Base for ingest rows: unknown fields are an error, not silently dropped."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class AccountSchema(RowSchema):
+    """An account profile; creates the account or fills in a placeholder."""
+
+    id = id_field(required=True)
+    handle = Text(validate=ma.validate.Length(max=MAX_ID_LENGTH), allow_none=True)
+    name = Text(validate=ma.validate.Length(max=512), allow_none=True)
+    followers_count = ma.fields.Integer(
+        strict=True, validate=ma.validate.Range(min=0, max=MAX_FOLLOWERS), allow_none=True
+    )
+
+
+def _not_self(a: str, b: str, data: dict[str, object], what: str) -> None:
+    if data.get(a) is not None and data.get(a) == data.get(b):
+        raise ma.ValidationError(f"{a} and {b} are the same account: {what}", field_name=b)
+
+
+class FollowSchema(RowSchema):
+    """follower FOLLOWS followee."""
+
+    follower = id_field(required=True)
+    followee = id_field(required=True)
+    since = Timestamp(allow_none=True)
+
+    @ma.validates_schema
+    def no_self_follow(self, data: dict[str, object], **_: object) -> None:
+        _not_self("follower", "followee", data, "self-follows are not allowed")
+
+
+class InteractionSchema(RowSchema):
+    """A timestamped engagement event from actor to target."""
+
+    id = id_field(allow_none=True)
+    actor = id_field(required=True)
+    target = id_field(required=True)
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
+    at = Timestamp(required=True)
+    post_id = id_field(allow_none=True)
+    topics = topics_field()
+
+    @ma.validates_schema
+    def no_self_interaction(self, data: dict[str, object], **_: object) -> None:
+        _not_self("actor", "target", data, "self-interactions are not allowed")
+
+
+class PostSchema(RowSchema):
+    """A post by an account, with topics and an optional call to action."""
+
+    id = id_field(required=True)
+    author = id_field(required=True)
+    at = Timestamp(required=True)
+    topics = topics_field()
+    call_to_action = ma.fields.Boolean(
+        load_default=False, truthy={True, "true"}, falsy={False, "false"}
+    )
+
+
+class AdoptionSchema(RowSchema):
+    """An account first used/bought/mentioned an item at a time."""
+
+    account = id_field(required=True)
+    item = id_field(required=True)
+    at = Timestamp(required=True)
+
+
+ROW_SCHEMAS: dict[str, type[RowSchema]] = {
+    "accounts": AccountSchema,
+    "follows": FollowSchema,
+    "interactions": InteractionSchema,
+    "posts": PostSchema,
+    "adoptions": AdoptionSchema,
+}
+
+
+class TooManyRows(Exception):
+    """A batch holds more rows than the configured limit (mapped to 413 by the API)."""
+
+    def __init__(self, entity: str, count: int, limit: int):
+        super().__init__(f"{count} {entity} in one request; the limit is {limit} rows")
+        self.count = count
+        self.limit = limit
+
+
+class BatchSchema(ma.Schema):
+    """Base of ``{"<entity>": [row, ...]}`` bodies: 1..BATCH_LIMIT rows, nothing else."""
+
+    entity: ClassVar[str] = ""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    @ma.pre_load
+    def check_size(self, data: object, **_: object) -> object:
+        """Refuse an over-limit batch before validating thousands of rows."""
+        rows = data.get(self.entity) if isinstance(data, dict) else None
+        limit = BATCH_LIMIT.get()
+        if isinstance(rows, list) and len(rows) > limit:
+            raise TooManyRows(self.entity, len(rows), limit)
+        return data
+
+
+def batch_schema(entity: str) -> type[BatchSchema]:
+    """The request body schema of one ingest endpoint."""
+    schema = BatchSchema.from_dict(
+        {
+            entity: ma.fields.List(
+                ma.fields.Nested(ROW_SCHEMAS[entity]),
+                required=True,
+                validate=ma.validate.Length(min=1),
+            )
+        },
+        name=f"{entity.title()}BatchSchema",
+    )
+    schema.entity = entity  # type: ignore[attr-defined]
+    return schema  # type: ignore[return-value]
+
+
+class WriteResultSchema(ma.Schema):
+    """What an ingest request wrote."""
+
+    received = ma.fields.Integer(required=True)
+    created = ma.fields.Integer(required=True)
+    updated = ma.fields.Integer(required=True)
+    unchanged = ma.fields.Integer(required=True)
+    placeholders_created = ma.fields.Integer(required=True)

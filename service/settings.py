@@ -30,6 +30,8 @@ class Settings:
     max_rows: int = 10_000
     max_body_bytes: int = 16 * 1024 * 1024
     connection_timeout: float = 5.0
+    # How long the driver retries a transaction on transient errors before giving up (503).
+    retry_seconds: float = 5.0
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -98,6 +100,7 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
     max_rows = _int(env, "CM_MAX_ROWS", 10_000, 1, MAX_ROWS_LIMIT, errors)
     max_body = _int(env, "CM_MAX_BODY_MB", 16, 1, 512, errors) * 1024 * 1024
     timeout = _float(env, "CM_NEO4J_CONNECT_TIMEOUT", 5.0, errors)
+    retry = _float(env, "CM_NEO4J_RETRY_SECONDS", 5.0, errors)
     if errors:
         raise SettingsError("invalid configuration:\n  " + "\n  ".join(errors))
     return Settings(
@@ -112,5 +115,6 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
         max_rows=max_rows,
         max_body_bytes=max_body,
         connection_timeout=timeout,
+        retry_seconds=retry,
         extra={k: v for k, v in env.items() if k.startswith("CM_")},
     )

@@ -23,6 +23,7 @@ def settings() -> Settings:
 
 def register(api: Api) -> None:
     """Register every blueprint."""
-    from . import health
+    from . import health, ingest
 
     api.register_blueprint(health.blp)
+    api.register_blueprint(ingest.blp)
