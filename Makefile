@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint venv bench clean-neo4j
+.PHONY: demo test lint venv bench bench-ingest clean-neo4j
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,10 +31,12 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -q
 
-## bench: benchmarks (writes bench/RESULTS.md)
+## bench: every benchmark (writes bench/RESULTS.md); bench-ingest: only the ingest one
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench
+
+bench-ingest: $(STAMP)
+	$(BIN)/python -m bench.ingest
 
 clean-neo4j:
 	$(BIN)/community-map neo4j stop || true

@@ -260,6 +260,39 @@ def run_load(database: Database, files: dict[str, Path], batch_size: int,
         return bulk.load_all(database, files, batch_size, on_progress)
 
 
+@main.command("import")
+@click.option("--dir", "folder", required=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder holding accounts.csv, follows.csv, ... (or .jsonl).")
+@click.option("--force", is_flag=True, help="Replace a non-empty database.")
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("rejects.csv"), show_default=True)
+def import_(folder: Path, force: bool, rejects: Path) -> None:
+    """Initial load with neo4j-admin import (local server only; stops and restarts it).
+
+    Builds the same graph as `load`, several times faster. Exit codes as for `load`, plus
+    1 when the database is not empty (without --force).
+    """
+    from . import bulk, importer
+
+    settings = get_settings()
+    files = collect_files(folder, {})
+    try:
+        counts, bad, timings = importer.run_import(settings, files, force=force)
+    except (importer.ImportError_, neo4j_local.ProvisionError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_FAILED) from exc
+    total = sum(timings.values())
+    for entity, n in counts.items():
+        click.echo(f"{entity:<13} {n:>9,}")
+    click.echo("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items())
+               + f" (total {total:.1f}s)")
+    if bad:
+        bulk.write_rejects(bad, rejects)
+        click.echo(f"{len(bad)} row(s) rejected; see {rejects}", err=True)
+        raise SystemExit(EXIT_REJECTED)
+
+
 # ---------------------------------------------------------------------------- keys
 
 
@@ -318,17 +351,26 @@ def serve(bind: str | None, workers: int | None) -> None:
 @click.option("--bind", default=None, help="host:port for the API (default 127.0.0.1:8000).")
 @click.option("--no-serve", is_flag=True, help="Prepare everything, then exit instead of serving.")
 def demo(bind: str | None, no_serve: bool) -> None:
-    """The main job: start Neo4j (provisioning it if needed), apply the schema, serve."""
+    """The main job: start Neo4j (provisioning it if needed), load the demo graph, serve."""
+    from . import bulk
     from .db import Database
+    from .generator import PRESETS, generate
 
     settings = get_settings()
     ensure_neo4j(settings)
+    data = Path(__file__).resolve().parents[1] / "var" / "demo"
+    if not (data / "interactions.csv").exists():
+        generate(PRESETS["demo"], data)
+        click.echo(f"Generated the demo graph (seed {PRESETS['demo'].seed}) in {data}")
     database = Database(settings)
     try:
         database.apply_schema()
-        click.echo("Schema applied.")
+        click.echo("Schema applied. Loading the demo graph (idempotent) ...")
+        report = bulk.load_all(database, bulk.find_files(data))
     finally:
         database.close()
+    for entity, res in report.results.items():
+        click.echo(f"  {entity:<13} {res.received:>7,} rows  ({res.created:,} new)")
     bind = bind or os.environ.get("CM_BIND", "127.0.0.1:8000")
     if no_serve:
         print_urls(settings, bind)
