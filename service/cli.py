@@ -22,6 +22,7 @@ from .settings import Settings, SettingsError, load_settings
 if TYPE_CHECKING:
     from .bulk import LoadReport
     from .db import Database
+    from .jobs import RefreshParams
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FAILED = 1
@@ -291,6 +292,125 @@ def import_(folder: Path, force: bool, rejects: Path) -> None:
         bulk.write_rejects(bad, rejects)
         click.echo(f"{len(bad)} row(s) rejected; see {rejects}", err=True)
         raise SystemExit(EXIT_REJECTED)
+
+
+# ---------------------------------------------------------------------------- refresh
+
+EXIT_CONFLICT = 5
+
+
+def refresh_options(func: F) -> F:
+    """Options shared by refresh and scheduler."""
+    from .jobs import ALGORITHMS
+
+    options = [
+        click.option("--algorithm", type=click.Choice(ALGORITHMS), default="leiden",
+                     show_default=True),
+        click.option("--resolution", type=float, default=1.0, show_default=True,
+                     help="Leiden gamma: higher gives more, smaller communities."),
+        click.option("--min-size", type=int, default=5, show_default=True,
+                     help="Smaller groups are reported as unclustered."),
+        click.option("--window-days", type=int, default=None,
+                     help="Only interactions from the last N days (default: all)."),
+        click.option("--follow-weight", type=float, default=0.5, show_default=True),
+        click.option("--seed", type=int, default=42, show_default=True),
+        click.option("--retention", type=int, default=3, show_default=True,
+                     help="Succeeded runs whose results are kept."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def params_from(opts: dict[str, Any]) -> RefreshParams:
+    """RefreshParams from CLI options; a bad value exits with code 2."""
+    from .jobs import RefreshParams
+
+    try:
+        return RefreshParams(algorithm=opts["algorithm"], resolution=opts["resolution"],
+                             min_community_size=opts["min_size"],
+                             window_days=opts["window_days"],
+                             follow_weight=opts["follow_weight"],
+                             random_seed=opts["seed"], retention=opts["retention"])
+    except ValueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from exc
+
+
+def do_refresh(params: RefreshParams, if_changed: bool, run_id: str | None = None) -> int:
+    """Run one refresh and print its outcome; returns the exit code."""
+    from neo4j.exceptions import ServiceUnavailable
+
+    from .db import Database
+    from .jobs import RefreshConflict, run_refresh
+
+    database = Database(get_settings())
+    try:
+        database.apply_schema()
+        result = run_refresh(database, params, run_id=run_id, if_changed=if_changed)
+    except RefreshConflict as exc:
+        click.echo(f"refresh not started: {exc}", err=True)
+        return EXIT_CONFLICT
+    except ServiceUnavailable as exc:
+        click.echo(f"error: Neo4j is unreachable: {exc}", err=True)
+        return EXIT_NOT_RUNNING
+    finally:
+        database.close()
+    if result.status == "skipped":
+        click.echo(f"run {result.run_id} skipped: {result.metrics['reason']}")
+        return 0
+    if result.status == "failed":
+        click.echo(f"run {result.run_id} failed: {result.error}", err=True)
+        return EXIT_FAILED
+    m = result.metrics
+    click.echo(f"run {result.run_id} succeeded: {m['communities']} communities, modularity "
+               f"{m['modularity']:.3f}, {m['unclustered']} unclustered of "
+               f"{m['accounts_analysed']} accounts")
+    click.echo("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()))
+    return 0
+
+
+@main.command()
+@refresh_options
+@click.option("--if-changed", is_flag=True,
+              help="Skip (exit 0, and say so) when no data changed since the last run.")
+@click.option("--run-id", default=None, hidden=True, help="Adopt a run queued by the API.")
+def refresh(if_changed: bool, run_id: str | None, **opts: Any) -> None:
+    """Run the refresh pipeline: GDS communities, leaders, brokers → a new run.
+
+    Exit codes: 0 succeeded or skipped; 1 the run failed (the previous run keeps
+    serving); 2 bad options; 3 Neo4j unreachable; 5 another refresh is running.
+    """
+    raise SystemExit(do_refresh(params_from(opts), if_changed, run_id))
+
+
+@main.command()
+@refresh_options
+@click.option("--every", default="1h", show_default=True,
+              help="Interval: 90s, 15m, 1h, 1d.")
+def scheduler(every: str, **opts: Any) -> None:
+    """Run `refresh --if-changed` now and then every interval, until stopped."""
+    import time
+
+    seconds = parse_interval(every)
+    params = params_from(opts)
+    while True:
+        code = do_refresh(params, if_changed=True)
+        click.echo(f"next refresh in {every} (last exit code {code})")
+        time.sleep(seconds)
+
+
+def parse_interval(text: str) -> int:
+    """'90s' / '15m' / '1h' / '1d' → seconds."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    try:
+        value = int(text[:-1]) * units[text[-1]]
+    except (KeyError, ValueError, IndexError):
+        value = 0
+    if value <= 0:
+        click.echo(f"error: bad interval {text!r} (use e.g. 90s, 15m, 1h, 1d)", err=True)
+        raise SystemExit(EXIT_USAGE)
+    return value
 
 
 # ---------------------------------------------------------------------------- keys

@@ -44,6 +44,8 @@ class Database:
                         connection_acquisition_timeout=s.connection_timeout * 2,
                         max_transaction_retry_time=s.retry_seconds,
                         user_agent="community-map/0.1",
+                        # schema-less warnings (a label not created yet) are noise here
+                        notifications_min_severity="OFF",
                     )
                     self._pid = os.getpid()
                     atexit.register(self._driver.close)
@@ -73,6 +75,12 @@ class Database:
         """Run the named read query and return its records as dicts."""
         _check_params(name, params)
         return self.read(neo4j.unit_of_work(metadata={"query": name})(fetch_named), name, params)
+
+    def frame(self, name: str, **params: Any) -> Any:
+        """Run the named read query and return a pandas DataFrame (fast for big results)."""
+        _check_params(name, params)
+        work = neo4j.unit_of_work(metadata={"query": name})(frame_named)
+        return self.read(work, name, params)
 
     def execute(self, name: str, **params: Any) -> dict[str, int]:
         """Run the named write query; return its update counters (and integer columns)."""
@@ -133,3 +141,8 @@ def execute_named(tx: ManagedTransaction, name: str, params: dict[str, Any]) -> 
     if records:
         out.update({k: v for k, v in records[0].items() if isinstance(v, int)})
     return out
+
+
+def frame_named(tx: ManagedTransaction, name: str, params: dict[str, Any]) -> Any:
+    """Transaction function: run a named query and return its result as a DataFrame."""
+    return tx.run(query(name).text, params).to_df()

@@ -6,3 +6,5 @@
 CREATE INDEX account_handle IF NOT EXISTS FOR (a:Account) ON (a.handle);
 CREATE INDEX community_run IF NOT EXISTS FOR (c:Community) ON (c.runId);
 CREATE INDEX refresh_run_started IF NOT EXISTS FOR (r:RefreshRun) ON (r.startedAt);
+CREATE INDEX member_of_run IF NOT EXISTS FOR ()-[m:MEMBER_OF]-() ON (m.runId);
+CREATE INDEX map_level_run IF NOT EXISTS FOR (m:MapLevel) ON (m.runId);

@@ -1,0 +1,7 @@
+// purpose: Louvain communities on the undirected engagement graph, with intermediate levels
+// params: graph, config
+// mode: read
+CALL gds.louvain.stream($graph, $config)
+YIELD nodeId, communityId, intermediateCommunityIds
+RETURN nodeId, gds.util.asNode(nodeId).id AS account, communityId AS community,
+       intermediateCommunityIds AS levels

@@ -1,0 +1,453 @@
+"""The refresh job: GDS projection → communities → metrics → a new, versioned run.
+
+A run goes queued → running → succeeded | failed (or skipped, with ``--if-changed`` when
+nothing changed). Results are written under the run's id and the serving pointer
+(:CurrentRun) switches only in the transaction that marks the run succeeded, so readers
+never see half a run and a failed run leaves the previous one serving. A lock node held
+in Neo4j (renewed between stages, expiring after ``LOCK_TTL`` seconds) keeps two refreshes
+from overlapping, even across processes and machines; a crashed run's lock simply expires.
+The projection is always dropped, even when a stage fails.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from . import analytics
+from .cypher import query
+from .db import Database
+
+log = logging.getLogger(__name__)
+
+ALGORITHMS = ("leiden", "louvain", "label_propagation")
+DEFAULT_KIND_WEIGHTS = {"like": 1.0, "comment": 3.0, "reply": 3.0, "share": 4.0, "mention": 2.0}
+LOCK_TTL = 600
+WRITE_BATCH = 10_000
+
+
+class RefreshConflict(RuntimeError):
+    """Another refresh holds the lock (HTTP 409, CLI exit 5)."""
+
+    def __init__(self, holder: str):
+        super().__init__(f"refresh run {holder} is already running")
+        self.holder = holder
+
+
+@dataclass(frozen=True)
+class RefreshParams:
+    """Everything that shapes a refresh; stored with the run."""
+
+    algorithm: str = "leiden"
+    resolution: float = 1.0
+    min_community_size: int = 5
+    window_days: int | None = None
+    kind_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_KIND_WEIGHTS))
+    follow_weight: float = 0.5
+    random_seed: int = 42
+    concurrency: int = 1  # 1 makes Leiden/Louvain deterministic for a given seed
+    retention: int = 3  # succeeded runs whose results are kept (older ones are pruned)
+    max_levels: int = 10
+
+    def __post_init__(self) -> None:
+        if self.algorithm not in ALGORITHMS:
+            raise ValueError(f"algorithm must be one of {', '.join(ALGORITHMS)}")
+        if not 0 < self.resolution <= 100:
+            raise ValueError("resolution must be in (0, 100]")
+        if self.min_community_size < 2:
+            raise ValueError("min_community_size must be at least 2")
+        if self.window_days is not None and self.window_days < 1:
+            raise ValueError("window_days must be at least 1")
+        if not 1 <= self.concurrency <= 4:
+            raise ValueError("concurrency must be 1..4 (open-source GDS caps it at 4)")
+        if self.retention < 1:
+            raise ValueError("retention must be at least 1")
+
+    def to_json(self) -> str:
+        """Canonical JSON (stored on the run; equal params → equal strings)."""
+        return json.dumps(asdict(self), sort_keys=True)
+
+
+@dataclass
+class RunResult:
+    """What a refresh did."""
+
+    run_id: str
+    status: str
+    timings: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+def new_run_id() -> str:
+    """Sortable, unique run id: r<UTC timestamp>-<random>."""
+    return "r" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+
+
+# ---------------------------------------------------------------------------- runs & lock
+
+
+def acquire_lock(database: Database, run_id: str) -> None:
+    """Take the refresh lock for run_id or raise RefreshConflict."""
+    row = database.write(_single, "runs/acquire_lock", {"runId": run_id, "ttl": LOCK_TTL})
+    if not row["acquired"]:
+        raise RefreshConflict(row["holder"])
+
+
+def _single(tx: Any, name: str, params: dict[str, Any]) -> dict[str, Any]:
+    record = tx.run(query(name).text, params).single()
+    return record.data() if record else {}
+
+
+def release_lock(database: Database, run_id: str) -> None:
+    """Release the lock if run_id holds it."""
+    database.execute("runs/release_lock", runId=run_id)
+
+
+def data_version(database: Database) -> int:
+    """The current data version (bumped by every write that changed data)."""
+    return int(database.fetch("runs/data_version")[0]["version"])
+
+
+def current_run(database: Database) -> dict[str, Any]:
+    """The serving run's id, data version and params (all None before the first run)."""
+    return database.fetch("runs/current_run")[0]
+
+
+def create_run(database: Database, run_id: str, status: str, params: RefreshParams,
+               version: int) -> None:
+    """Record a run."""
+    database.execute("runs/create_run", runId=run_id, status=status, params=params.to_json(),
+                     dataVersion=version)
+
+
+def enqueue_refresh(database: Database, params: RefreshParams) -> str:
+    """Lock and record a queued run for a worker process to pick up (the API's path)."""
+    run_id = new_run_id()
+    acquire_lock(database, run_id)
+    try:
+        create_run(database, run_id, "queued", params, data_version(database))
+    except Exception:
+        release_lock(database, run_id)
+        raise
+    return run_id
+
+
+# ---------------------------------------------------------------------------- the pipeline
+
+
+@contextmanager
+def projection(database: Database, name: str, params: RefreshParams) -> Iterator[dict[str, Any]]:
+    """Project the engagement graph; always drop it afterwards."""
+    since = None
+    if params.window_days:
+        since = (datetime.now(UTC) - timedelta(days=params.window_days)).isoformat()
+    try:
+        info = database.fetch("refresh/project_engagement", graph=name,
+                              kindWeights=params.kind_weights,
+                              followWeight=params.follow_weight, since=since)
+        yield {"since": since, **(info[0] if info else {"nodes": 0, "relationships": 0})}
+    finally:
+        try:
+            database.fetch("refresh/drop_graph", graph=name)
+        except Exception:  # noqa: BLE001 - never mask the stage's own error
+            log.exception("could not drop projection %s", name)
+
+
+def run_refresh(database: Database, params: RefreshParams, run_id: str | None = None,
+                if_changed: bool = False) -> RunResult:
+    """Run a whole refresh; returns its result (also recorded as a RefreshRun)."""
+    queued = run_id is not None
+    run_id = run_id or new_run_id()
+    version = data_version(database)
+    if if_changed and not queued:
+        cur = current_run(database)
+        if cur["runId"] and cur["dataVersion"] == version and cur["params"] == params.to_json():
+            create_run(database, run_id, "skipped", params, version)
+            return RunResult(run_id, "skipped",
+                             metrics={"reason": f"no data changed since run {cur['runId']}"})
+    if queued:
+        acquire_lock(database, run_id)  # re-entrant for the run that enqueued it
+        database.execute("runs/start_run", runId=run_id)
+    else:
+        acquire_lock(database, run_id)
+        create_run(database, run_id, "running", params, version)
+    result = RunResult(run_id, "running")
+    try:
+        result.metrics = _pipeline(database, params, run_id, result.timings)
+        t = time.perf_counter()
+        database.execute("runs/finish_run", runId=run_id, timings=json.dumps(result.timings),
+                         metrics=json.dumps(result.metrics))
+        result.timings["switch"] = time.perf_counter() - t
+        result.status = "succeeded"
+        try:
+            prune(database, params.retention)
+        except Exception:  # noqa: BLE001 - pruning is housekeeping; the run stands
+            log.exception("pruning old runs failed")
+    except Exception as exc:
+        log.exception("refresh %s failed", run_id)
+        result.status, result.error = "failed", f"{type(exc).__name__}: {exc}"
+        try:
+            delete_results(database, run_id)
+            database.execute("runs/fail_run", runId=run_id, error=result.error,
+                             timings=json.dumps(result.timings))
+        except Exception:  # noqa: BLE001 - the database may be the thing that failed
+            log.exception("could not record failure of %s", run_id)
+    finally:
+        try:
+            release_lock(database, run_id)
+        except Exception:  # noqa: BLE001 - the lock expires on its own
+            log.exception("could not release the refresh lock")
+    return result
+
+
+def delete_results(database: Database, run_id: str) -> None:
+    """Delete one run's communities, memberships and maps (batched, auto-commit)."""
+    with database.session() as session:
+        session.run(query("refresh/delete_run_results").text, runId=run_id).consume()
+
+
+def prune(database: Database, keep: int) -> list[str]:
+    """Delete the results of succeeded runs beyond the newest ``keep``."""
+    pruned = []
+    for row in database.fetch("runs/prunable_runs", keep=keep):
+        delete_results(database, row["runId"])
+        database.execute("runs/mark_pruned", runId=row["runId"])
+        pruned.append(row["runId"])
+    return pruned
+
+
+class _Stage:
+    def __init__(self, database: Database, run_id: str, timings: dict[str, float]):
+        self.database, self.run_id, self.timings = database, run_id, timings
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.timings[name] = round(time.perf_counter() - started, 3)
+        self.database.execute("runs/renew_lock", runId=self.run_id, ttl=LOCK_TTL)
+
+
+def _algorithm_config(params: RefreshParams) -> dict[str, Any]:
+    config: dict[str, Any] = {"relationshipTypes": ["ENGAGES_U"],
+                              "relationshipWeightProperty": "weight",
+                              "concurrency": params.concurrency}
+    if params.algorithm == "leiden":
+        config.update(gamma=params.resolution, randomSeed=params.random_seed,
+                      includeIntermediateCommunities=True, maxLevels=params.max_levels)
+    elif params.algorithm == "louvain":
+        config.update(includeIntermediateCommunities=True, maxLevels=params.max_levels)
+    else:
+        config.update(maxIterations=20)
+    return config
+
+
+def _pipeline(database: Database, params: RefreshParams, run_id: str,
+              timings: dict[str, float]) -> dict[str, Any]:
+    stage = _Stage(database, run_id, timings)
+    graph = f"cm-{run_id}"
+    started = time.perf_counter()
+    with projection(database, graph, params) as info:
+        timings["project"] = round(time.perf_counter() - started, 3)
+        if not info.get("nodes"):
+            raise RuntimeError("no engagement to analyse: load interactions or follows first")
+        with stage("undirected"):
+            database.fetch("refresh/to_undirected", graph=graph)
+        with stage("communities"):
+            found = database.frame(f"refresh/{params.algorithm}", graph=graph,
+                                   config=_algorithm_config(params))
+        with stage("pagerank"):
+            ranks = database.frame("refresh/pagerank", graph=graph, config={
+                "relationshipTypes": ["ENGAGES"], "relationshipWeightProperty": "weight",
+                "dampingFactor": 0.85, "concurrency": params.concurrency})
+        with stage("edges"):
+            edge_rows = database.frame("refresh/stream_edges", graph=graph)
+    with stage("metrics"):
+        built = build_results(database, params, run_id, found, ranks, edge_rows, info)
+    with stage("write"):
+        write_results(database, run_id, built)
+    metrics = built["metrics"]
+    metrics["projection"] = {"nodes": info.get("nodes"), "relationships": info.get("relationships"),
+                             "since": info.get("since")}
+    return metrics
+
+
+def build_results(database: Database, params: RefreshParams, run_id: str, found: Any,
+                  ranks: Any, edge_rows: Any, info: dict[str, Any]) -> dict[str, Any]:
+    """Turn GDS output into community, member and map rows (pure but for two lookups)."""
+    found = found.sort_values("nodeId").reset_index(drop=True)
+    node_ids = found["nodeId"].to_numpy(dtype=np.int64)
+    accounts: list[str] = found["account"].tolist()
+    n = len(accounts)
+    labels, k = analytics.compact(found["community"].to_numpy(), params.min_community_size)
+    raw, _ = analytics.compact(found["community"].to_numpy(), 1)
+    edges = analytics.Edges(
+        src=np.searchsorted(node_ids, edge_rows["s"].to_numpy(dtype=np.int64)),
+        dst=np.searchsorted(node_ids, edge_rows["t"].to_numpy(dtype=np.int64)),
+        w=edge_rows["w"].to_numpy(dtype=np.float64),
+    )
+    pr = np.zeros(n)
+    pr[np.searchsorted(node_ids, ranks["nodeId"].to_numpy(dtype=np.int64))] = ranks["score"]
+    q_all, _ = analytics.modularity(edges, raw)
+    _, q_parts = analytics.modularity(edges, np.where(labels >= 0, labels, k + np.arange(n)))
+    tight = analytics.tightness(edges, labels, k)
+    comp = analytics.leader_components(edges, labels, pr)
+    part, k_i, by_comm = analytics.participation(edges, labels)
+
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in np.flatnonzero(labels >= 0).tolist():
+        members[int(labels[i])].append(i)
+
+    # stable ids
+    cur = current_run(database)
+    old: dict[str, set[str]] = defaultdict(set)
+    if cur["runId"]:
+        for row in database.fetch("refresh/previous_membership", runId=cur["runId"]):
+            old[row["community"]].add(row["account"])
+    new_sets = {c: {accounts[i] for i in idx} for c, idx in members.items()}
+    first = database.execute("refresh/next_community_ids", n=k)["first"] if k else 0
+    fresh = [f"c{first + j + 1}" for j in range(k)]
+    identity = analytics.match_identities(new_sets, dict(old), fresh)
+
+    # topics
+    topic_rows = database.fetch("refresh/account_topics", since=info.get("since"))
+    index = {a: i for i, a in enumerate(accounts)}
+    global_topics: Counter[str] = Counter()
+    comm_topics: dict[int, Counter[str]] = defaultdict(Counter)
+    for row in topic_rows:
+        global_topics[row["topic"]] += row["n"]
+        pos = index.get(row["account"])
+        if pos is not None and labels[pos] >= 0:
+            comm_topics[int(labels[pos])][row["topic"]] += row["n"]
+    global_total = sum(global_topics.values())
+
+    # leaders and brokers
+    leader_rank = np.zeros(n, dtype=np.int64)
+    leaders: dict[int, list[int]] = {}
+    brokers: dict[int, list[int]] = {}
+    for c, idx in members.items():
+        order = sorted(idx, key=lambda i: (-comp["score"][i], accounts[i]))
+        for rank, i in enumerate(order, start=1):
+            leader_rank[i] = rank
+        leaders[c] = order[: analytics.LEADERS_PER_COMMUNITY]
+        bridging = [i for i in idx if part[i] > 0 and len(by_comm[i]) > 1]
+        bridging.sort(key=lambda i: (-part[i] * np.log1p(k_i[i]), accounts[i]))
+        brokers[c] = bridging[: analytics.BROKERS_PER_COMMUNITY]
+    wanted = {accounts[i] for c in members for i in leaders[c] + brokers[c]}
+    handles = {r["id"]: r["handle"] for r in
+               database.fetch("refresh/account_profiles", ids=sorted(wanted))}
+
+    def person(i: int) -> dict[str, Any]:
+        return {"id": accounts[i], "handle": handles.get(accounts[i]),
+                "score": round(float(comp["score"][i]), 4),
+                "components": {key: round(float(comp[key][i]), 4)
+                               for key in analytics.LEADER_WEIGHTS},
+                "engagers_in_community": int(comp["engagers"][i]),
+                "engagement_received": round(float(comp["in_weight"][i]), 2)}
+
+    def broker(i: int) -> dict[str, Any]:
+        spans = sorted(by_comm[i].items(), key=lambda x: -x[1])[:3]
+        return {"id": accounts[i], "handle": handles.get(accounts[i]),
+                "participation": round(float(part[i]), 4),
+                "engagement_weight": round(float(k_i[i]), 2),
+                "bridges": [{"community_id": identity.ids[c],
+                             "share": round(w / float(k_i[i]), 3)} for c, w in spans]}
+
+    communities = []
+    for c in range(k):
+        top_topics, distinctive = analytics.topic_profile(comm_topics[c], global_topics,
+                                                          global_total)
+        lead = [person(i) for i in leaders[c]]
+        head = lead[0]["handle"] or lead[0]["id"] if lead else ""
+        label = " ".join(f"#{t}" for t in distinctive[:2]) + (f" · {head}" if head else "")
+        communities.append({
+            "key": f"{run_id}:{identity.ids[c]}", "runId": run_id, "id": identity.ids[c],
+            "rank": c, "size": tight[c]["size"], "label": label.strip(),
+            "topTopics": top_topics, "distinctiveTopics": distinctive,
+            "density": round(tight[c]["density"], 5),
+            "conductance": round(tight[c]["conductance"], 5),
+            "modularity": round(float(q_parts[c]), 6),
+            "internalWeight": round(tight[c]["internal_weight"], 3),
+            "leaders": json.dumps(lead), "brokers": json.dumps([broker(i) for i in brokers[c]]),
+        })
+
+    member_rows = []
+    for c, idx in members.items():
+        for i in idx:
+            member_rows.append({"account": accounts[i], "key": f"{run_id}:{identity.ids[c]}",
+                                "props": {
+                                    "leaderScore": round(float(comp["score"][i]), 5),
+                                    "leaderRank": int(leader_rank[i]),
+                                    "influence": round(float(comp["influence"][i]), 5),
+                                    "communityShare": round(float(comp["community_share"][i]), 5),
+                                    "reach": round(float(comp["reach"][i]), 5),
+                                    "pagerank": round(float(pr[i]), 6),
+                                    "participation": round(float(part[i]), 5),
+                                }})
+
+    levels = _level_maps(found, labels, k, identity, tight, communities, edges, params, run_id)
+    unclustered = int((labels < 0).sum())
+    metrics = {
+        "algorithm": params.algorithm, "communities": k, "accounts_analysed": n,
+        "accounts_in_communities": n - unclustered, "unclustered": unclustered,
+        "modularity": round(q_all, 6), "levels": len(levels),
+        "changes": {"births": identity.births, "deaths": identity.deaths,
+                    "merges": identity.merges, "splits": identity.splits,
+                    "kept": sum(1 for c in range(k) if identity.ids[c] in old)},
+    }
+    return {"communities": communities, "members": member_rows, "levels": levels,
+            "metrics": metrics}
+
+
+def _level_maps(found: Any, labels: Any, k: int, identity: analytics.Identity,
+                tight: list[dict[str, float]], communities: list[dict[str, Any]],
+                edges: analytics.Edges, params: RefreshParams,
+                run_id: str) -> list[dict[str, Any]]:
+    """Map of each level: 0 is the final (coarsest) partition, higher levels are finer."""
+    level0 = {
+        "communities": [{"id": c["id"], "size": c["size"], "label": c["label"],
+                         "top_topics": c["topTopics"]} for c in communities],
+        "links": [{"source": identity.ids[link["source"]], "target": identity.ids[link["target"]],
+                   "weight": link["weight"]} for link in analytics.links(edges, labels)],
+    }
+    maps = [level0]
+    lv = found["levels"].tolist()
+    if lv and isinstance(lv[0], list) and len(lv[0]) > 1:
+        depth = len(lv[0])
+        for back in range(2, depth + 1):  # intermediate levels, coarse to fine
+            raw = np.array([row[depth - back] for row in lv], dtype=np.int64)
+            lab, kk = analytics.compact(raw, params.min_community_size)
+            if kk == k and np.array_equal(lab, labels):
+                continue
+            sizes = np.bincount(lab[lab >= 0], minlength=kk)
+            maps.append({
+                "communities": [{"id": f"L{len(maps)}-{c}", "size": int(sizes[c])}
+                                for c in range(kk)],
+                "links": [{"source": f"L{len(maps)}-{link['source']}",
+                           "target": f"L{len(maps)}-{link['target']}",
+                           "weight": link["weight"]} for link in analytics.links(edges, lab)],
+            })
+    return [{"key": f"{run_id}:{level}", "runId": run_id, "level": level,
+             "communities": json.dumps(m["communities"]), "links": json.dumps(m["links"])}
+            for level, m in enumerate(maps)]
+
+
+def write_results(database: Database, run_id: str, built: dict[str, Any]) -> None:
+    """Write communities, memberships and maps in batches (invisible until the switch)."""
+    database.execute("refresh/write_communities", rows=built["communities"])
+    rows = built["members"]
+    for start in range(0, len(rows), WRITE_BATCH):
+        database.execute("refresh/write_members", rows=rows[start:start + WRITE_BATCH],
+                         runId=run_id)
+    database.execute("refresh/write_map_levels", rows=built["levels"])
