@@ -342,11 +342,13 @@ def do_refresh(params: RefreshParams, if_changed: bool, run_id: str | None = Non
     from neo4j.exceptions import ServiceUnavailable
 
     from .db import Database
-    from .jobs import RefreshConflict, run_refresh
+    from .jobs import RefreshConflict, queued_params, run_refresh
 
     database = Database(get_settings())
     try:
         database.apply_schema()
+        if run_id:
+            params = queued_params(database, run_id)
         result = run_refresh(database, params, run_id=run_id, if_changed=if_changed)
     except RefreshConflict as exc:
         click.echo(f"refresh not started: {exc}", err=True)

@@ -131,6 +131,14 @@ def create_run(database: Database, run_id: str, status: str, params: RefreshPara
                      dataVersion=version)
 
 
+def queued_params(database: Database, run_id: str) -> RefreshParams:
+    """The parameters recorded with a queued run."""
+    rows = database.fetch("runs/get_run", runId=run_id)
+    if not rows:
+        raise KeyError(f"no refresh run {run_id!r}")
+    return RefreshParams(**json.loads(rows[0]["run"]["params"]))
+
+
 def enqueue_refresh(database: Database, params: RefreshParams) -> str:
     """Lock and record a queued run for a worker process to pick up (the API's path)."""
     run_id = new_run_id()

@@ -212,3 +212,172 @@ class WriteResultSchema(ma.Schema):
     updated = ma.fields.Integer(required=True)
     unchanged = ma.fields.Integer(required=True)
     placeholders_created = ma.fields.Integer(required=True)
+
+
+# ---------------------------------------------------------------------------- refresh & runs
+
+
+class RefreshRequestSchema(ma.Schema):
+    """Optional parameters of a refresh (defaults as for `community-map refresh`)."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    algorithm = ma.fields.String(
+        load_default="leiden",
+        validate=ma.validate.OneOf(["leiden", "louvain", "label_propagation"]),
+    )
+    resolution = ma.fields.Float(load_default=1.0, validate=ma.validate.Range(min=0.01, max=100))
+    min_community_size = ma.fields.Integer(load_default=5, validate=ma.validate.Range(2, 10_000))
+    window_days = ma.fields.Integer(
+        load_default=None, allow_none=True, validate=ma.validate.Range(1, 3650)
+    )
+    follow_weight = ma.fields.Float(load_default=0.5, validate=ma.validate.Range(0, 100))
+    kind_weights = ma.fields.Dict(
+        keys=ma.fields.String(validate=ma.validate.OneOf(KINDS)),
+        values=ma.fields.Float(validate=ma.validate.Range(0, 100)),
+        load_default=None,
+    )
+    random_seed = ma.fields.Integer(load_default=42)
+
+
+class RunQueuedSchema(ma.Schema):
+    """A queued refresh."""
+
+    run_id = ma.fields.String(required=True)
+    status = ma.fields.String(required=True)
+
+
+class RunSchema(ma.Schema):
+    """A refresh run with its parameters, timings per stage and metrics."""
+
+    run_id = ma.fields.String(required=True)
+    status = ma.fields.String(
+        metadata={"enum": ["queued", "running", "succeeded", "failed", "skipped"]}
+    )
+    current = ma.fields.Boolean()
+    created_at = ma.fields.String(allow_none=True)
+    started_at = ma.fields.String(allow_none=True)
+    finished_at = ma.fields.String(allow_none=True)
+    pruned_at = ma.fields.String(allow_none=True)
+    data_version = ma.fields.Integer(allow_none=True)
+    params = ma.fields.Dict()
+    timings = ma.fields.Dict(allow_none=True)
+    metrics = ma.fields.Dict(allow_none=True)
+    error = ma.fields.String(allow_none=True)
+
+
+class PageArgsSchema(ma.Schema):
+    """limit / offset pagination."""
+
+    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(1, 500))
+    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0, 10**7))
+
+
+class RunListSchema(ma.Schema):
+    """Runs, newest first."""
+
+    runs = ma.fields.List(ma.fields.Nested(RunSchema))
+
+
+# ---------------------------------------------------------------------------- read
+
+
+class CommunityQueryArgsSchema(PageArgsSchema):
+    """Filters and order of the community list."""
+
+    min_size = ma.fields.Integer(load_default=1, validate=ma.validate.Range(1, 10**9))
+    topic = ma.fields.String(load_default=None, validate=ma.validate.Length(1, MAX_TOPIC_LENGTH))
+    sort = ma.fields.String(
+        load_default="size",
+        validate=ma.validate.OneOf(["size", "density", "conductance", "modularity"]),
+    )
+
+
+class MemberQueryArgsSchema(ma.Schema):
+    """Pagination of a community's members."""
+
+    members_limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(1, 1000))
+    members_offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0, 10**7))
+
+
+class MapQueryArgsSchema(ma.Schema):
+    """Which level of the map: 0 is the final (coarsest) partition, higher is finer."""
+
+    level = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0, 20))
+
+
+class LeaderSchema(ma.Schema):
+    """A community leader, the score explained by its components."""
+
+    id = ma.fields.String()
+    handle = ma.fields.String(allow_none=True)
+    score = ma.fields.Float()
+    components = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float())
+    engagers_in_community = ma.fields.Integer()
+    engagement_received = ma.fields.Float()
+
+
+class CommunitySchema(ma.Schema):
+    """A community of the serving run."""
+
+    id = ma.fields.String()
+    size = ma.fields.Integer()
+    label = ma.fields.String()
+    top_topics = ma.fields.List(ma.fields.String())
+    distinctive_topics = ma.fields.List(ma.fields.String())
+    density = ma.fields.Float()
+    conductance = ma.fields.Float()
+    modularity = ma.fields.Float()
+    leaders = ma.fields.List(ma.fields.Nested(LeaderSchema))
+
+
+class CommunityListSchema(ma.Schema):
+    """A page of communities."""
+
+    run_id = ma.fields.String()
+    total = ma.fields.Integer()
+    communities = ma.fields.List(ma.fields.Nested(CommunitySchema))
+
+
+class MemberSchema(ma.Schema):
+    """A member of a community."""
+
+    id = ma.fields.String()
+    handle = ma.fields.String(allow_none=True)
+    leader_rank = ma.fields.Integer()
+    leader_score = ma.fields.Float()
+
+
+class CommunityDetailSchema(CommunitySchema):
+    """A community with its brokers and a page of members."""
+
+    run_id = ma.fields.String()
+    brokers = ma.fields.List(ma.fields.Dict())
+    members = ma.fields.List(ma.fields.Nested(MemberSchema))
+    members_total = ma.fields.Integer()
+
+
+class MapSchema(ma.Schema):
+    """Communities as nodes and weighted links between them."""
+
+    run_id = ma.fields.String()
+    level = ma.fields.Integer()
+    levels = ma.fields.Integer()
+    communities = ma.fields.List(ma.fields.Dict())
+    links = ma.fields.List(ma.fields.Dict())
+
+
+class AccountSchemaOut(ma.Schema):
+    """An account: profile, community and explained scores in the serving run."""
+
+    run_id = ma.fields.String()
+    id = ma.fields.String()
+    handle = ma.fields.String(allow_none=True)
+    name = ma.fields.String(allow_none=True)
+    followers_count = ma.fields.Integer(allow_none=True)
+    placeholder = ma.fields.Boolean()
+    community_id = ma.fields.String(allow_none=True)
+    community_label = ma.fields.String(allow_none=True)
+    leader_rank = ma.fields.Integer(allow_none=True)
+    scores = ma.fields.Dict(allow_none=True)

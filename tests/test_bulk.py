@@ -164,8 +164,8 @@ def data_version(db: Database) -> int:
     return int(record["v"])
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def good_dump(db: Database, tmp_path: Path) -> Dump:

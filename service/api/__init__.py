@@ -23,7 +23,7 @@ def settings() -> Settings:
 
 def register(api: Api) -> None:
     """Register every blueprint."""
-    from . import health, ingest
+    from . import health, ingest, read, runs
 
-    api.register_blueprint(health.blp)
-    api.register_blueprint(ingest.blp)
+    for module in (health, ingest, runs, read):
+        api.register_blueprint(module.blp)
