@@ -469,6 +469,24 @@ def serve(bind: str | None, workers: int | None) -> None:
     raise SystemExit(subprocess.call(cmd, env=env))
 
 
+def print_summary(database: Database, result: Any) -> None:
+    """Number of communities and the three largest with their leaders."""
+    import json
+
+    if result.status == "failed":
+        click.echo(f"refresh {result.run_id} failed: {result.error}", err=True)
+        raise SystemExit(EXIT_FAILED)
+    cur = database.fetch("runs/current_run")[0]["runId"]
+    row = database.fetch("read/communities", runId=cur, minSize=1, topic=None, sort="size",
+                         offset=0, limit=3)[0]
+    click.echo(f"Run {cur} ({result.status}): {row['total']} communities. Largest three:")
+    for c in row["communities"]:
+        leaders = ", ".join(f"{x['handle']} ({x['score']:.2f})"
+                            for x in json.loads(c["leaders"])[:3])
+        click.echo(f"  {c['id']:<5} {c['size']:>5} members  {c['label']}")
+        click.echo(f"        leaders: {leaders}")
+
+
 @main.command()
 @click.option("--bind", default=None, help="host:port for the API (default 127.0.0.1:8000).")
 @click.option("--no-serve", is_flag=True, help="Prepare everything, then exit instead of serving.")
@@ -477,6 +495,7 @@ def demo(bind: str | None, no_serve: bool) -> None:
     from . import bulk
     from .db import Database
     from .generator import PRESETS, generate
+    from .jobs import RefreshParams, run_refresh
 
     settings = get_settings()
     ensure_neo4j(settings)
@@ -489,10 +508,13 @@ def demo(bind: str | None, no_serve: bool) -> None:
         database.apply_schema()
         click.echo("Schema applied. Loading the demo graph (idempotent) ...")
         report = bulk.load_all(database, bulk.find_files(data))
+        for entity, res in report.results.items():
+            click.echo(f"  {entity:<13} {res.received:>7,} rows  ({res.created:,} new)")
+        click.echo("Refreshing the community map (skipped if nothing changed) ...")
+        result = run_refresh(database, RefreshParams(), if_changed=True)
+        print_summary(database, result)
     finally:
         database.close()
-    for entity, res in report.results.items():
-        click.echo(f"  {entity:<13} {res.received:>7,} rows  ({res.created:,} new)")
     bind = bind or os.environ.get("CM_BIND", "127.0.0.1:8000")
     if no_serve:
         print_urls(settings, bind)
