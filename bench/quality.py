@@ -190,8 +190,8 @@ def service_refresh(database: Database, g: Lfr, algorithm: str) -> ServiceRun:
     result = run_refresh(database, params)
     seconds = time.perf_counter() - started
     if result.status != "succeeded":
-        raise RuntimeError(f"{algorithm} refresh {result.run_id}: {result.status} "
-                           f"({result.metrics})")
+        raise RuntimeError(f"{algorithm} refresh {result.run_id}: {result.status}: "
+                           f"{getattr(result, 'error', None) or result.metrics}")
     labels = membership_labels(database, result.run_id, g.n)
     sizes = np.bincount(labels)
     return ServiceRun(nmi=nmi(g.truth, labels), seconds=seconds,

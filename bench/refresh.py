@@ -208,8 +208,8 @@ def service_refresh(database: Database, algorithm: str, concurrency: int) -> Ref
     result = run_refresh(database, params)
     seconds = time.perf_counter() - started
     if result.status != "succeeded":
-        raise RuntimeError(f"{algorithm} refresh {result.run_id}: {result.status} "
-                           f"({result.metrics})")
+        raise RuntimeError(f"{algorithm} refresh {result.run_id}: {result.status}: "
+                           f"{getattr(result, 'error', None) or result.metrics}")
     return Refresh(algorithm, seconds, dict(result.timings), dict(result.metrics), result.run_id)
 
 

@@ -9,6 +9,7 @@ thread while the main thread validates the next batch. Entities load in dependen
 from __future__ import annotations
 
 import csv
+import io
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -78,7 +79,8 @@ def _csv_value(key: str, value: str) -> Any:
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
     """Yield (line number, row or None when unparseable, raw text) from a CSV or JSONL file."""
-    with path.open(encoding="utf-8", newline="") as handle:
+    # utf-8-sig: spreadsheet exports often start with a byte-order mark
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         if path.suffix == ".csv":
             yield from _read_csv(handle)
         else:
@@ -94,14 +96,23 @@ def _read_csv(handle: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, str]
     width = len(header)
     line = reader.line_num
     for cells in reader:
-        raw = ",".join(cells)
         start, line = line + 1, reader.line_num
+        if not cells:
+            continue  # a blank line, as JSONL allows too
+        raw = _csv_text(cells)
         if len(cells) != width:
             yield start, None, raw
             continue
         # empty cells mean "not given" (optional fields), like a missing JSON key
         row = {k: _csv_value(k, v) for k, v in zip(header, cells, strict=True) if v != ""}
         yield start, row, raw
+
+
+def _csv_text(cells: list[str]) -> str:
+    """Cells back as one CSV line (quoting kept), for the rejects file."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue().rstrip("\r\n")
 
 
 def _read_jsonl(handle: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, str]]:

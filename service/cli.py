@@ -200,7 +200,7 @@ def load(folder: Path | None, accounts: Path | None, posts: Path | None, follows
     bad ones listed in --rejects); 2 usage; 3 Neo4j unreachable; 4 --strict found bad rows
     and wrote nothing.
     """
-    from neo4j.exceptions import ServiceUnavailable
+    from neo4j.exceptions import AuthError, ServiceUnavailable
 
     from . import bulk
     from .db import Database
@@ -221,8 +221,8 @@ def load(folder: Path | None, accounts: Path | None, posts: Path | None, follows
         database.probe()
         database.apply_schema()
         report = run_load(database, files, batch_size, quiet)
-    except ServiceUnavailable as exc:
-        click.echo(f"error: Neo4j is unreachable: {exc}", err=True)
+    except (ServiceUnavailable, AuthError) as exc:
+        click.echo(f"error: Neo4j is unreachable or refused us: {exc}", err=True)
         raise SystemExit(EXIT_NOT_RUNNING) from exc
     finally:
         database.close()
@@ -339,7 +339,7 @@ def params_from(opts: dict[str, Any]) -> RefreshParams:
 
 def do_refresh(params: RefreshParams, if_changed: bool, run_id: str | None = None) -> int:
     """Run one refresh and print its outcome; returns the exit code."""
-    from neo4j.exceptions import ServiceUnavailable
+    from neo4j.exceptions import AuthError, ServiceUnavailable
 
     from .db import Database
     from .jobs import RefreshConflict, queued_params, run_refresh
@@ -353,8 +353,8 @@ def do_refresh(params: RefreshParams, if_changed: bool, run_id: str | None = Non
     except RefreshConflict as exc:
         click.echo(f"refresh not started: {exc}", err=True)
         return EXIT_CONFLICT
-    except ServiceUnavailable as exc:
-        click.echo(f"error: Neo4j is unreachable: {exc}", err=True)
+    except (ServiceUnavailable, AuthError) as exc:
+        click.echo(f"error: Neo4j is unreachable or refused us: {exc}", err=True)
         return EXIT_NOT_RUNNING
     finally:
         database.close()

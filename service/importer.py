@@ -173,7 +173,8 @@ def run_import(settings: Settings, files: dict[str, Path], force: bool = False
     timings["stop"] = time.perf_counter() - t
     t = time.perf_counter()
     args = ["database", "import", "full", "neo4j", "--overwrite-destination=true",
-            "--multiline-fields=true", f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
+            "--multiline-fields=true", "--ignore-empty-strings=true",
+            f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
             f"--report-file={local.logs_dir / 'import.report'}", "--threads=2",
             f"--nodes={folder / 'accounts.csv'}", f"--nodes={folder / 'posts.csv'}",
             f"--nodes={folder / 'topics.csv'}", f"--nodes={folder / 'items.csv'}",

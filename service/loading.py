@@ -76,7 +76,9 @@ def prepare_row(entity: str, row: dict[str, Any]) -> dict[str, Any]:
             "name": row.get("name"),
             "followersCount": row.get("followers_count"),
         }
-        return {"id": row["id"], "props": {k: v for k, v in profile.items() if v is not None}}
+        # an empty handle or name means "not given" (as an empty CSV cell does)
+        return {"id": row["id"],
+                "props": {k: v for k, v in profile.items() if v is not None and v != ""}}
     if entity == "follows":
         return {
             "follower": row["follower"],

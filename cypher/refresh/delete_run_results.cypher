@@ -1,4 +1,5 @@
-// purpose: remove one run's communities, memberships and maps (failed or pruned runs)
+// purpose: remove one run's results: communities, memberships, maps, account metrics, item
+//          curves, seed sets (failed or pruned runs)
 // params: runId
 // mode: write
 CALL () {
@@ -6,6 +7,15 @@ CALL () {
   RETURN c AS n
   UNION
   MATCH (m:MapLevel {runId: $runId})
+  RETURN m AS n
+  UNION
+  MATCH (m:AccountMetrics {runId: $runId})
+  RETURN m AS n
+  UNION
+  MATCH (m:ItemAdoption {runId: $runId})
+  RETURN m AS n
+  UNION
+  MATCH (m:SeedSet {runId: $runId})
   RETURN m AS n
 }
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 2000 ROWS

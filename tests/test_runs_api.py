@@ -1,0 +1,289 @@
+"""Refresh runs through the API: POST /v1/refresh starts a worker process; runs are read back.
+
+A successful refresh becomes the serving run; invalid requests, missing permissions and a
+held lock create no run; a refresh that fails is recorded with its error and leaves the
+previous run (or none) serving. Uses the fixture graph of ``test_read_api``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from service.db import Database
+from service.jobs import RefreshParams, acquire_lock, current_run, release_lock, run_refresh
+
+from .conftest import auth, wipe
+from .test_read_api import load_graph
+
+POLL_TIMEOUT = 90.0
+RUN_KEYS = {"run_id", "status", "current", "created_at", "started_at", "finished_at",
+            "pruned_at", "data_version", "params", "timings", "metrics", "error"}
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def refresh(client: FlaskClient, body: dict[str, Any] | None = None, role: str = "admin") -> Any:
+    """POST /v1/refresh (JSON body only when given)."""
+    if body is None:
+        return client.post("/v1/refresh", headers=auth(role))
+    return client.post("/v1/refresh", json=body, headers=auth(role))
+
+
+def start(client: FlaskClient, body: dict[str, Any] | None = None) -> str:
+    """Queue a refresh with the admin key; insist on 202 and return its run id."""
+    resp = refresh(client, body)
+    assert resp.status_code == 202, resp.get_json()
+    queued = resp.get_json()
+    assert queued["status"] == "queued" and queued["run_id"]
+    return str(queued["run_id"])
+
+
+def wait(client: FlaskClient, run_id: str) -> dict[str, Any]:
+    """Poll GET /v1/runs/<id> until the worker has finished the run."""
+    deadline = time.monotonic() + POLL_TIMEOUT
+    while True:
+        resp = client.get(f"/v1/runs/{run_id}", headers=auth("read"))
+        assert resp.status_code == 200, resp.get_json()
+        run = resp.get_json()
+        assert run["status"] in {"queued", "running", "succeeded", "failed"}, run
+        if run["status"] in {"succeeded", "failed"}:
+            return dict(run)
+        assert time.monotonic() < deadline, f"run {run_id} still {run['status']}"
+        time.sleep(0.2)
+
+
+def run_ids(client: FlaskClient) -> list[str]:
+    resp = client.get("/v1/runs?limit=500", headers=auth("read"))
+    assert resp.status_code == 200
+    return [r["run_id"] for r in resp.get_json()["runs"]]
+
+
+def fresh_graph(database: Database) -> str:
+    """Wipe, load the fixture graph and run one refresh directly; its run id."""
+    wipe(database)
+    load_graph(database)
+    result = run_refresh(database, RefreshParams(min_community_size=3))
+    assert result.status == "succeeded", result.error
+    return result.run_id
+
+
+@pytest.fixture
+def served(database: Database) -> str:
+    """The fixture graph with a succeeded run serving it."""
+    return fresh_graph(database)
+
+
+# ------------------------------------------------------------------------------ permissions
+
+
+@pytest.mark.parametrize("role", ["read", "write"])
+def test_refresh_needs_the_admin_role(
+    client: FlaskClient, served: str, role: str
+) -> None:
+    before = run_ids(client)
+    resp = refresh(client, {"min_community_size": 3}, role=role)
+    assert resp.status_code == 403
+    body = resp.get_json()
+    assert body["code"] == 403 and "admin" in body["message"]
+    assert run_ids(client) == before
+
+
+def test_refresh_without_a_key_is_401(client: FlaskClient, served: str) -> None:
+    before = run_ids(client)
+    assert client.post("/v1/refresh", json={}).status_code == 401
+    assert client.post("/v1/refresh", headers={"Authorization": "Bearer nope"}).status_code == 401
+    assert run_ids(client) == before
+
+
+@pytest.mark.parametrize("url", ["/v1/runs", "/v1/runs/anything"])
+def test_runs_need_a_key(client: FlaskClient, url: str) -> None:
+    assert client.get(url).status_code == 401
+
+
+# ------------------------------------------------------------------------------ a refresh
+
+
+def test_refresh_runs_in_a_worker_and_becomes_current(
+    client: FlaskClient, database: Database, served: str
+) -> None:
+    previous = client.get("/v1/communities", headers=auth("read")).get_json()
+    assert previous["run_id"] == served
+    run_id = start(client, {"min_community_size": 3, "resolution": 1.0, "random_seed": 7})
+    assert run_id != served
+    run = wait(client, run_id)
+    assert run["status"] == "succeeded", run["error"]
+    assert set(run) == RUN_KEYS
+    assert run["current"] is True and run["error"] is None
+    assert run["created_at"] and run["started_at"] and run["finished_at"]
+    assert run["created_at"] <= run["started_at"] <= run["finished_at"]
+    # the worker ran with the parameters of the request (defaults for the rest)
+    assert run["params"]["min_community_size"] == 3
+    assert run["params"]["random_seed"] == 7
+    assert run["params"]["algorithm"] == "leiden"
+    assert {"project", "communities", "write"} <= set(run["timings"])
+    assert all(v >= 0 for v in run["timings"].values())
+    metrics = run["metrics"]
+    assert metrics["communities"] == 2
+    assert 0 < metrics["modularity"] <= 1
+    # same data, same communities: their ids carry over from the previous run
+    assert metrics["changes"]["kept"] == 2 and metrics["changes"]["births"] == []
+
+    runs = client.get("/v1/runs", headers=auth("read")).get_json()["runs"]
+    assert runs[0]["run_id"] == run_id and runs[0]["current"] is True
+    assert [r["run_id"] for r in runs if r["current"]] == [run_id]
+    older = next(r for r in runs if r["run_id"] == served)
+    assert older["current"] is False and older["status"] == "succeeded"
+    assert current_run(database)["runId"] == run_id
+
+    now = client.get("/v1/communities", headers=auth("read")).get_json()
+    assert now["run_id"] == run_id
+    assert [(c["id"], c["size"]) for c in now["communities"]] == [
+        (c["id"], c["size"]) for c in previous["communities"]
+    ]
+    assert client.get("/v1/map", headers=auth("read")).get_json()["run_id"] == run_id
+    # the lock is free again
+    acquire_lock(database, "probe-after-run")
+    release_lock(database, "probe-after-run")
+
+
+def test_runs_list_pagination(client: FlaskClient, database: Database, served: str) -> None:
+    second = run_refresh(database, RefreshParams(min_community_size=3)).run_id
+    runs = client.get("/v1/runs?limit=1", headers=auth("read")).get_json()["runs"]
+    assert [r["run_id"] for r in runs] == [second]
+    runs = client.get("/v1/runs?limit=1&offset=1", headers=auth("read")).get_json()["runs"]
+    assert [r["run_id"] for r in runs] == [served]
+    for query in ("limit=0", "limit=501", "offset=-1"):
+        resp = client.get(f"/v1/runs?{query}", headers=auth("read"))
+        assert resp.status_code == 422
+        assert query.split("=")[0] in resp.get_json()["errors"]["query"]
+
+
+def test_get_one_run(client: FlaskClient, served: str) -> None:
+    resp = client.get(f"/v1/runs/{served}", headers=auth("read"))
+    assert resp.status_code == 200
+    run = resp.get_json()
+    assert run["run_id"] == served and run["status"] == "succeeded" and run["current"] is True
+    assert run["params"]["min_community_size"] == 3
+
+
+def test_unknown_run_is_404(client: FlaskClient) -> None:
+    resp = client.get("/v1/runs/r-no-such-run", headers=auth("read"))
+    assert resp.status_code == 404
+    body = resp.get_json()
+    assert body["code"] == 404 and "r-no-such-run" in body["message"]
+
+
+# ------------------------------------------------------------------------------ bad requests
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"algorithm": "bogus"}, "algorithm"),
+        ({"resolution": -1}, "resolution"),
+        ({"resolution": 0}, "resolution"),
+        ({"min_community_size": 1}, "min_community_size"),
+        ({"window_days": 0}, "window_days"),
+        ({"follow_weight": -0.5}, "follow_weight"),
+        ({"kind_weights": {"poke": 1.0}}, "kind_weights"),
+        ({"kind_weights": {"like": -1.0}}, "kind_weights"),
+        ({"random_seed": "seven"}, "random_seed"),
+        ({"bogus_field": 1}, "bogus_field"),
+        ({"concurrency": 4}, "concurrency"),  # internal knobs are not part of the API
+    ],
+)
+def test_invalid_refresh_body_is_422_and_creates_no_run(
+    client: FlaskClient, database: Database, body: dict[str, Any], field: str
+) -> None:
+    before = run_ids(client)
+    resp = refresh(client, body)
+    assert resp.status_code == 422, resp.get_json()
+    error = resp.get_json()
+    assert error["code"] == 422
+    assert field in error["errors"]["json"]
+    assert run_ids(client) == before
+    # and the lock was not taken
+    acquire_lock(database, "probe-after-422")
+    release_lock(database, "probe-after-422")
+
+
+def test_malformed_json_is_400(client: FlaskClient) -> None:
+    before = run_ids(client)
+    resp = client.post("/v1/refresh", data="{not json", content_type="application/json",
+                       headers=auth("admin"))
+    assert resp.status_code == 400
+    assert resp.get_json()["code"] == 400
+    assert run_ids(client) == before
+
+
+# ------------------------------------------------------------------------------ the lock
+
+
+@pytest.mark.parametrize("body", [None, {"min_community_size": 3}])
+def test_refresh_is_409_while_another_holds_the_lock(
+    client: FlaskClient, database: Database, served: str, body: dict[str, Any] | None
+) -> None:
+    before = run_ids(client)
+    acquire_lock(database, "someone-else")
+    try:
+        resp = refresh(client, body)
+        assert resp.status_code == 409, resp.get_json()
+        error = resp.get_json()
+        assert error["code"] == 409 and "someone-else" in error["message"]
+        assert run_ids(client) == before
+    finally:
+        release_lock(database, "someone-else")
+    assert current_run(database)["runId"] == served
+
+
+# ------------------------------------------------------------------------------ failures
+
+
+def test_refresh_of_an_empty_database_fails_and_nothing_serves(
+    client: FlaskClient, clean_db: Database
+) -> None:
+    run_id = start(client, {"min_community_size": 3})
+    run = wait(client, run_id)
+    assert run["status"] == "failed"
+    assert run["current"] is False and run["finished_at"]
+    assert "no engagement" in run["error"]
+    assert run["metrics"] is None
+    assert run_ids(client) == [run_id]
+    for url in ("/v1/communities", "/v1/map", "/v1/accounts/t0"):
+        assert client.get(url, headers=auth("read")).status_code == 503
+    # the lock was released and the projection dropped
+    acquire_lock(clean_db, "probe-after-failure")
+    release_lock(clean_db, "probe-after-failure")
+    with clean_db.session() as session:
+        graphs = session.run("CALL gds.graph.list() YIELD graphName RETURN collect(graphName) AS g")
+        assert f"cm-{run_id}" not in graphs.single(strict=True)["g"]
+
+
+def test_failed_refresh_leaves_the_previous_run_serving(
+    client: FlaskClient, database: Database, served: str
+) -> None:
+    before = client.get("/v1/communities", headers=auth("read")).get_json()
+    with database.session() as session:  # no engagement left to analyse
+        session.run("MATCH ()-[r:INTERACTED|FOLLOWS]->() DELETE r").consume()
+    run_id = start(client, {"min_community_size": 3})
+    run = wait(client, run_id)
+    assert run["status"] == "failed" and run["current"] is False
+    assert "no engagement" in run["error"]
+
+    runs = client.get("/v1/runs", headers=auth("read")).get_json()["runs"]
+    assert [(r["run_id"], r["status"], r["current"]) for r in runs[:2]] == [
+        (run_id, "failed", False), (served, "succeeded", True)
+    ]
+    assert client.get("/v1/communities", headers=auth("read")).get_json() == before
+    assert client.get("/v1/accounts/t0", headers=auth("read")).get_json()["run_id"] == served
+    with database.session() as session:  # the failed run left no results behind
+        left = session.run(
+            "MATCH (n) WHERE (n:Community OR n:MapLevel) AND n.runId = $r RETURN count(n) AS c",
+            r=run_id,
+        ).single(strict=True)["c"]
+    assert left == 0
