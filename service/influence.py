@@ -149,12 +149,10 @@ def topic_affinity(posts: dict[str, int], received: dict[str, int]) -> dict[str,
 class Cascade:
     """Independent cascade on a multigraph: each parallel edge is one trial with prob p."""
 
-    def __init__(self, edges: Iterable[tuple[str, str]], p: float):
-        counts: dict[tuple[str, str], int] = defaultdict(int)
-        for s, t in edges:
-            counts[(s, t)] += 1
+    def __init__(self, pairs: Iterable[tuple[str, str, int]], p: float):
+        """pairs: (source, target, multiplicity); each unit is one trial with probability p."""
         self.out: dict[str, list[tuple[str, float]]] = defaultdict(list)
-        for (s, t), m in counts.items():
+        for s, t, m in pairs:
             self.out[s].append((t, 1 - (1 - p) ** m))
 
     def spread(self, seeds: Sequence[str], runs: int = 200, seed: int = 42) -> float:
@@ -179,7 +177,7 @@ class Cascade:
 
 
 def prefix_spreads(cascade: Cascade, order: Sequence[str], ks: Iterable[int],
-                   runs: int = 200, seed: int = 42) -> dict[int, float]:
+                   runs: int = 100, seed: int = 42) -> dict[int, float]:
     """Spread of the first k of an ordering, for each k."""
     return {k: round(cascade.spread(order[:k], runs, seed), 3) for k in ks}
 

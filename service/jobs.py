@@ -58,6 +58,10 @@ class RefreshParams:
     concurrency: int = 1  # 1 makes Leiden/Louvain deterministic for a given seed
     retention: int = 3  # succeeded runs whose results are kept (older ones are pruned)
     max_levels: int = 10
+    mobilisation_hours: int = 48  # a response to a call to action counts within this window
+    propagation_probability: float = 0.02  # per unit of kind-weighted engagement (CELF)
+    max_seeds: int = 20
+    seed_simulations: int = 100
 
     def __post_init__(self) -> None:
         if self.algorithm not in ALGORITHMS:
@@ -72,6 +76,10 @@ class RefreshParams:
             raise ValueError("concurrency must be 1..4 (open-source GDS caps it at 4)")
         if self.retention < 1:
             raise ValueError("retention must be at least 1")
+        if not 0 < self.propagation_probability < 1:
+            raise ValueError("propagation_probability must be in (0, 1)")
+        if not 1 <= self.max_seeds <= 100:
+            raise ValueError("max_seeds must be 1..100")
 
     def to_json(self) -> str:
         """Canonical JSON (stored on the run; equal params → equal strings)."""
@@ -285,6 +293,12 @@ def _pipeline(database: Database, params: RefreshParams, run_id: str,
         built = build_results(database, params, run_id, found, ranks, edge_rows, info)
     with stage("write"):
         write_results(database, run_id, built)
+    with stage("influence"):
+        built["metrics"]["influence"] = influence_stage(database, params, run_id, built["ctx"],
+                                                        info.get("since"))
+    with stage("seeds"):
+        built["metrics"]["seeds"] = seeds_stage(database, params, run_id, built["ctx"],
+                                                info.get("since"))
     metrics = built["metrics"]
     metrics["projection"] = {"nodes": info.get("nodes"), "relationships": info.get("relationships"),
                              "since": info.get("since")}
@@ -414,8 +428,10 @@ def build_results(database: Database, params: RefreshParams, run_id: str, found:
                     "merges": identity.merges, "splits": identity.splits,
                     "kept": sum(1 for c in range(k) if identity.ids[c] in old)},
     }
+    ctx = {"accounts": accounts, "labels": labels, "ids": identity.ids, "comp": comp, "pr": pr,
+           "edges": edges, "leader_rank": leader_rank, "sizes": [t["size"] for t in tight]}
     return {"communities": communities, "members": member_rows, "levels": levels,
-            "metrics": metrics}
+            "metrics": metrics, "ctx": ctx}
 
 
 def _level_maps(found: Any, labels: Any, k: int, identity: analytics.Identity,
@@ -459,3 +475,225 @@ def write_results(database: Database, run_id: str, built: dict[str, Any]) -> Non
         database.execute("refresh/write_members", rows=rows[start:start + WRITE_BATCH],
                          runId=run_id)
     database.execute("refresh/write_map_levels", rows=built["levels"])
+
+
+# ---------------------------------------------------------------------------- influence
+
+
+def _reciprocal_share(edges: analytics.Edges, n: int) -> Any:
+    """Per node: share of received weight coming from accounts it also engages with."""
+    forward = edges.src * n + edges.dst
+    reverse = edges.dst * n + edges.src
+    mutual = np.isin(reverse, forward)
+    received = np.bincount(edges.dst, weights=edges.w, minlength=n)
+    from_mutual = np.bincount(edges.dst[mutual], weights=edges.w[mutual], minlength=n)
+    return np.divide(from_mutual, received, out=np.zeros(n), where=received > 0)
+
+
+def influence_stage(database: Database, params: RefreshParams, run_id: str,
+                    ctx: dict[str, Any], since: str | None) -> dict[str, Any]:
+    """Engagement rate, audience quality, mobilisation, topic affinity, adopter categories
+    and the influencer score of every account with activity; item adoption curves."""
+    from . import influence as inf
+
+    accounts: list[str] = ctx["accounts"]
+    index = {a: i for i, a in enumerate(accounts)}
+    labels, ids, comp = ctx["labels"], ctx["ids"], ctx["comp"]
+    sizes = ctx["sizes"]
+
+    def community_of(account: str) -> int:
+        i = index.get(account)
+        return int(labels[i]) if i is not None else -1
+
+    recip = _reciprocal_share(ctx["edges"], len(accounts))
+    reach = {r["id"]: r for r in database.fetch("influence/account_reach", since=since)}
+    audience = {r["id"]: r for r in database.fetch("influence/audience", since=since)}
+    bursts = {r["id"]: r["burst_peak"] for r in database.fetch("influence/follow_bursts")}
+
+    # mobilisation: per author, the mean share of its community / followers answering
+    calls = database.fetch("influence/calls_to_action", since=since,
+                           hours=params.mobilisation_hours)
+    authors = sorted({c["author"] for c in calls})
+    followers_of = {r["id"]: set(r["followers"])
+                    for r in database.fetch("influence/followers_of", ids=authors)}
+    mob: dict[str, list[tuple[float | None, float | None]]] = defaultdict(list)
+    for call in calls:
+        author, responders = call["author"], set(call["responders"])
+        c = community_of(author)
+        share_c = None
+        if c >= 0 and sizes[c] > 1:
+            share_c = sum(1 for x in responders if community_of(x) == c) / (sizes[c] - 1)
+        fol = followers_of.get(author, set())
+        share_f = len(responders & fol) / len(fol) if fol else None
+        mob[author].append((share_c, share_f))
+
+    posts_t: dict[str, dict[str, int]] = defaultdict(dict)
+    received_t: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in database.fetch("influence/topic_sources", since=since):
+        (posts_t if r["source"] == "posts" else received_t)[r["account"]][r["topic"]] = r["n"]
+
+    # Rogers categories per item, overall and within each community
+    by_item: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for r in database.fetch("influence/adoptions"):
+        by_item[r["item"]].append((r["account"], float(r["at"])))
+    account_categories: dict[str, dict[str, dict[str, str | None]]] = defaultdict(dict)
+    item_rows = []
+    for item, rows in by_item.items():
+        overall = inf.adopter_categories([t for _, t in rows])
+        per_comm: dict[int, list[int]] = defaultdict(list)
+        for j, (acc, _) in enumerate(rows):
+            per_comm[community_of(acc)].append(j)
+        within: dict[int, str] = {}
+        community_counts = {}
+        leaders = []
+        for c, js in per_comm.items():
+            if c < 0:
+                continue
+            cats = inf.adopter_categories([rows[j][1] for j in js])
+            community_counts[ids[c]] = inf.category_counts(cats)
+            for j, cat in zip(js, cats, strict=True):
+                within[j] = cat
+            for j in js:  # early-adopter leaders: early overall, followed by their community
+                if overall[j] in ("innovator", "early_adopter"):
+                    later = sum(1 for j2 in js if rows[j2][1] > rows[j][1])
+                    if later >= max(3, 0.2 * len(js)):
+                        i = index.get(rows[j][0])
+                        leaders.append({"id": rows[j][0], "community_id": ids[c],
+                                        "category": overall[j],
+                                        "community_adopters_after": later,
+                                        "leader_score": round(float(comp["score"][i]), 4)
+                                        if i is not None else None})
+        for j, (acc, _) in enumerate(rows):
+            account_categories[acc][item] = {"overall": overall[j], "community": within.get(j)}
+        leaders.sort(key=lambda x: (-x["community_adopters_after"], x["id"]))
+        item_rows.append({"key": f"{run_id}:{item}", "runId": run_id, "item": item,
+                          "adopters": len(rows),
+                          "counts": json.dumps(inf.category_counts(overall)),
+                          "communities": json.dumps(community_counts),
+                          "earlyAdopterLeaders": json.dumps(leaders[:20])})
+
+    # per account
+    everyone = set(accounts) | set(reach) | set(account_categories)
+    raw_er: dict[str, float | None] = {}
+    for acc in everyone:
+        r = reach.get(acc, {})
+        followers = r.get("declared_followers") or r.get("follower_edges") or 0
+        raw_er[acc] = inf.engagement_rate(r.get("received", 0), r.get("posts", 0), followers)
+    known = sorted(v for v in raw_er.values() if v is not None)
+    er_ref = known[int(0.95 * (len(known) - 1))] if known else 0.0
+    rows_out = []
+    for acc in everyone:
+        i = index.get(acc)
+        c = community_of(acc)
+        aud = audience.get(acc, {})
+        quality, evidence = inf.audience_quality(inf.Audience(
+            followers=aud.get("followers", 0), engaged=aud.get("engaged", 0),
+            passive=aud.get("passive", 0), burst_peak=bursts.get(acc, 0),
+            reciprocal_share=float(recip[i]) if i is not None else 0.0))
+        calls_here = mob.get(acc, [])
+        shares_c = [x for x, _ in calls_here if x is not None]
+        shares_f = [y for _, y in calls_here if y is not None]
+        mobilisation = {
+            "calls": len(calls_here),
+            "community_share": round(sum(shares_c) / len(shares_c), 4) if shares_c else None,
+            "follower_share": round(sum(shares_f) / len(shares_f), 4) if shares_f else None,
+        }
+        er = raw_er[acc]
+        components = {
+            "community_leadership": round(float(comp["score"][i]), 4) if c >= 0 else 0.0,
+            "engagement_rate": round(inf.clamp01(er / er_ref), 4) if er is not None and er_ref
+            else None,
+            "audience_quality": round(quality / 100, 4) if quality is not None else None,
+            "mobilisation": mobilisation["community_share"],
+        }
+        affinity = inf.topic_affinity(posts_t.get(acc, {}), received_t.get(acc, {}))
+        rows_out.append({
+            "key": f"{run_id}:{acc}", "runId": run_id, "accountId": acc,
+            "communityId": ids[c] if c >= 0 else None,
+            "leaderRank": int(ctx["leader_rank"][i]) if c >= 0 else None,
+            "communitySize": sizes[c] if c >= 0 else None,
+            "engagementRate": er, "audienceQuality": quality,
+            "audience": json.dumps(evidence), "mobilisation": json.dumps(mobilisation),
+            "topicAffinity": json.dumps(affinity),
+            "topics": sorted(t for t, v in affinity.items() if v >= 0.05),
+            "adopterCategories": json.dumps(account_categories.get(acc, {})),
+            "components": json.dumps(components),
+            "influencerScore": round(inf.influencer_score(components), 5),
+        })
+    database.execute("influence/write_items", rows=item_rows)
+    for start in range(0, len(rows_out), WRITE_BATCH):
+        database.execute("influence/write_account_metrics",
+                         rows=rows_out[start:start + WRITE_BATCH])
+    return {"accounts": len(rows_out), "items": len(item_rows), "calls_to_action": len(calls),
+            "engagement_rate_p95": er_ref}
+
+
+def seeds_stage(database: Database, params: RefreshParams, run_id: str,
+                ctx: dict[str, Any], since: str | None) -> dict[str, Any]:
+    """CELF seed sets (overall and per community) and top-k baselines, simulated alike."""
+    from . import influence as inf
+
+    accounts: list[str] = ctx["accounts"]
+    labels, ids, pr = ctx["labels"], ctx["ids"], ctx["pr"]
+    graph = f"cm-influence-{run_id}"
+    config = {"propagationProbability": params.propagation_probability,
+              "monteCarloSimulations": params.seed_simulations,
+              "randomSeed": params.random_seed, "concurrency": params.concurrency}
+    pairs = [(r["s"], r["t"], r["w"]) for r in database.fetch(
+        "influence/influence_pairs", kindWeights=params.kind_weights, since=since)]
+    if not pairs:
+        return {"seed_sets": 0}
+    cascade = inf.Cascade(pairs, params.propagation_probability)
+    followers = {r["id"]: (r["declared_followers"] or r["follower_edges"] or 0)
+                 for r in database.fetch("influence/account_reach", since=since)}
+    scopes: list[tuple[str, int, list[str]]] = [("all", params.max_seeds, accounts)]
+    k_comm = min(5, params.max_seeds)
+    for c, size in enumerate(ctx["sizes"][:20]):
+        if size >= 10:
+            members = [accounts[i] for i in np.flatnonzero(labels == c).tolist()]
+            scopes.append((ids[c], k_comm, members))
+    rows = []
+    try:
+        database.fetch("influence/project_influence", graph=graph,
+                       kindWeights=params.kind_weights, since=since, runId=run_id)
+        for scope, k, members in scopes:
+            target = graph
+            if scope != "all":
+                target = f"{graph}-{scope}"
+                database.fetch("influence/filter_community", graph=target, **{"from": graph},
+                               community=int(ids_index(ids, scope)))
+            try:
+                found = database.fetch("influence/celf", graph=target,
+                                       config={**config, "seedSetSize": min(k, len(members))})
+            finally:
+                if target != graph:
+                    database.fetch("refresh/drop_graph", graph=target)
+            order = [r["account"] for r in found]
+            member_set = set(members)
+            by_followers = sorted(member_set, key=lambda a: (-followers.get(a, 0), a))
+            index = {a: i for i, a in enumerate(accounts)}
+            by_pagerank = sorted(member_set, key=lambda a: (-pr[index[a]], a))
+            # spreads for the sizes the API is asked for most (any other k: nearest below)
+            ks = [kk for kk in (1, 2, 3, 5, 10, 15, 20, 30, 50, 100) if kk <= len(order)]
+            sim = {"celf": inf.prefix_spreads(cascade, order, ks, seed=params.random_seed),
+                   "top_followers": inf.prefix_spreads(cascade, by_followers, ks,
+                                                       seed=params.random_seed),
+                   "top_pagerank": inf.prefix_spreads(cascade, by_pagerank, ks,
+                                                      seed=params.random_seed)}
+            rows.append({"key": f"{run_id}:{scope}", "runId": run_id, "scope": scope,
+                         "seeds": json.dumps([{"id": r["account"],
+                                               "marginal_spread": round(r["spread"], 3)}
+                                              for r in found]),
+                         "baselines": json.dumps({name: {str(kk): v for kk, v in d.items()}
+                                                  for name, d in sim.items()}),
+                         "topFollowers": json.dumps(by_followers[:len(order)]),
+                         "topPagerank": json.dumps(by_pagerank[:len(order)])})
+    finally:
+        database.fetch("refresh/drop_graph", graph=graph)
+    database.execute("influence/write_seeds", rows=rows)
+    return {"seed_sets": len(rows), "propagation_probability": params.propagation_probability}
+
+
+def ids_index(ids: dict[int, str], stable_id: str) -> int:
+    """The community rank (index) of a stable community id."""
+    return next(c for c, sid in ids.items() if sid == stable_id)

@@ -381,3 +381,5 @@ class AccountSchemaOut(ma.Schema):
     community_label = ma.fields.String(allow_none=True)
     leader_rank = ma.fields.Integer(allow_none=True)
     scores = ma.fields.Dict(allow_none=True)
+    influence = ma.fields.Dict(allow_none=True)
+    adopter_categories = ma.fields.Dict()

@@ -477,7 +477,7 @@ def test_if_changed_skips_until_data_changes(clean_db: Database) -> None:
     finer = run_refresh(clean_db, RefreshParams(resolution=0.5), if_changed=True)
     assert finer.status == "succeeded"
 
-    load_mutual(clean_db, [("a1", "b2")], kind="comment", start=T0 + timedelta(days=2))
+    load_mutual(clean_db, [("a1", "a2")], kind="comment", start=T0 + timedelta(days=2))
     result = cli("refresh", "--if-changed")
     assert result.exit_code == 0, result.output
     assert "succeeded" in result.output and "skipped" not in result.output

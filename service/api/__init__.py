@@ -23,7 +23,7 @@ def settings() -> Settings:
 
 def register(api: Api) -> None:
     """Register every blueprint."""
-    from . import health, ingest, read, runs
+    from . import health, influence, ingest, read, runs
 
-    for module in (health, ingest, runs, read):
+    for module in (health, ingest, runs, read, influence):
         api.register_blueprint(module.blp)

@@ -114,7 +114,16 @@ def get_account(account_id: str) -> dict[str, Any]:
         scores = {"leader_score": m.get("leaderScore"), "influence": m.get("influence"),
                   "community_share": m.get("communityShare"), "reach": m.get("reach"),
                   "pagerank": m.get("pagerank"), "participation": m.get("participation")}
-    return {"run_id": run_id, "id": a["id"], "handle": a.get("handle"), "name": a.get("name"),
+    extra: dict[str, Any] = {"influence": None, "adopter_categories": {}}
+    found = db().fetch("read/account_metrics", runId=run_id, id=account_id)
+    if found:
+        from .influence import metrics_json
+
+        extra["influence"] = metrics_json(found[0]["metrics"])
+        extra["adopter_categories"] = json.loads(found[0]["metrics"].get("adopterCategories")
+                                                 or "{}")
+    return {**extra, "run_id": run_id, "id": a["id"], "handle": a.get("handle"),
+            "name": a.get("name"),
             "followers_count": a.get("followersCount"),
             "placeholder": bool(a.get("placeholder")), "community_id": row["community_id"],
             "community_label": row["community_label"], "leader_rank": m.get("leaderRank"),

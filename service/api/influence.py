@@ -1,0 +1,150 @@
+"""Who to partner with (role ``read``): influencers, seed sets and adoption curves.
+
+Everything is precomputed by the refresh job; requests only read and rank.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import marshmallow as ma
+from flask_smorest import Blueprint
+
+from ..auth import require_role
+from ..errors import ApiError
+from ..influence import reason
+from ..schemas import MAX_TOPIC_LENGTH
+from . import SECURITY, db
+from .read import serving_run
+
+blp = Blueprint("influence", __name__, url_prefix="/v1",
+                description="Influencers, seed sets (CELF) and Rogers adoption curves")
+
+
+class InfluencerArgsSchema(ma.Schema):
+    """Filters of the influencer ranking."""
+
+    topic = ma.fields.String(load_default=None, validate=ma.validate.Length(1, MAX_TOPIC_LENGTH))
+    community = ma.fields.String(load_default=None, validate=ma.validate.Length(1, 64))
+    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 100))
+
+
+class SeedArgsSchema(ma.Schema):
+    """Seed set size and scope."""
+
+    k = ma.fields.Integer(load_default=5, validate=ma.validate.Range(1, 100))
+    topic = ma.fields.String(load_default=None, validate=ma.validate.Length(1, MAX_TOPIC_LENGTH))
+    community = ma.fields.String(load_default=None, validate=ma.validate.Length(1, 64))
+
+
+def metrics_json(m: dict[str, Any]) -> dict[str, Any]:
+    """An AccountMetrics node as JSON (evidence included)."""
+    affinity = json.loads(m.get("topicAffinity") or "{}")
+    return {
+        "influencer_score": m.get("influencerScore"),
+        "components": json.loads(m.get("components") or "{}"),
+        "engagement_rate": m.get("engagementRate"),
+        "audience_quality": {"score": m.get("audienceQuality"),
+                             **json.loads(m.get("audience") or "{}")},
+        "mobilisation": json.loads(m.get("mobilisation") or "{}"),
+        "topic_affinity": dict(sorted(affinity.items(), key=lambda x: -x[1])[:10]),
+    }
+
+
+@blp.route("/influencers")
+@require_role("read")
+@blp.doc(security=SECURITY)
+@blp.arguments(InfluencerArgsSchema, location="query")
+def influencers(args: dict[str, Any]) -> dict[str, Any]:
+    """Accounts ranked by the explained influencer score (optionally per topic/community)."""
+    run_id = serving_run()
+    topic, limit = args["topic"], args["limit"]
+    rows = db().fetch("read/influencers", runId=run_id, community=args["community"],
+                      topic=topic, limit=limit if topic is None else max(500, limit))
+    ranked = []
+    for row in rows:
+        m = row["metrics"]
+        comps = json.loads(m.get("components") or "{}")
+        score = float(m.get("influencerScore") or 0.0)
+        relevance = None
+        if topic is not None:
+            relevance = float(json.loads(m.get("topicAffinity") or "{}").get(topic, 0.0))
+            comps["topic_relevance"] = relevance
+            score *= relevance
+        audience = json.loads(m.get("audience") or "{}")
+        mob = json.loads(m.get("mobilisation") or "{}")
+        handle = row["handle"] or m["accountId"]
+        why = reason(handle, {
+            "community_id": m.get("communityId"), "leader_rank": m.get("leaderRank"),
+            "community_size": m.get("communitySize"),
+            "audience_quality_score": m.get("audienceQuality"),
+            "engaged_share": audience.get("engaged_followers_share", 0),
+            "mobilisation_share": mob.get("community_share"), "calls": mob.get("calls"),
+            "topic_affinity": relevance, "topic": topic,
+        })
+        ranked.append({"id": m["accountId"], "handle": row["handle"],
+                       "followers_count": row["followers_count"],
+                       "community_id": m.get("communityId"), "score": round(score, 5),
+                       "components": comps, "reason": why})
+    ranked.sort(key=lambda x: (-x["score"], x["id"]))
+    return {"run_id": run_id, "topic": topic, "community": args["community"],
+            "influencers": ranked[:limit]}
+
+
+@blp.route("/seeds")
+@require_role("read")
+@blp.doc(security=SECURITY)
+@blp.arguments(SeedArgsSchema, location="query")
+def seeds(args: dict[str, Any]) -> dict[str, Any]:
+    """The k accounts to seed (CELF, independent cascade), against top-k baselines."""
+    run_id = serving_run()
+    if args["topic"] is not None:
+        raise ApiError(422, "topic-conditioned seed sets are not computed yet; "
+                            "use community=<id> (see /v1/communities?topic=...)")
+    scope = args["community"] or "all"
+    row = db().fetch("read/seed_set", runId=run_id, scope=scope)[0]["seeds"]
+    if row is None:
+        raise ApiError(404, f"no seed set for {scope!r} in run {run_id} "
+                            "(computed for all accounts and the 20 largest communities)")
+    order = json.loads(row["seeds"])
+    k = args["k"]
+    if k > len(order):
+        raise ApiError(422, f"k={k} is more than the {len(order)} seeds computed for {scope!r}")
+    chosen = order[:k]
+    baselines = json.loads(row["baselines"])
+    size = max(int(x) for x in baselines["celf"] if int(x) <= k)
+    tops = {"top_followers": json.loads(row["topFollowers"])[:k],
+            "top_pagerank": json.loads(row["topPagerank"])[:k]}
+    ids = sorted({s["id"] for s in chosen} | {a for v in tops.values() for a in v})
+    info = {r["id"]: r for r in db().fetch("read/handles", ids=ids)}
+    return {
+        "run_id": run_id, "scope": scope, "k": k,
+        "seeds": [{"id": s["id"], "handle": info.get(s["id"], {}).get("handle"),
+                   "marginal_spread": s["marginal_spread"]} for s in chosen],
+        "expected_spread": round(sum(s["marginal_spread"] for s in chosen), 3),
+        "simulated_spread_at": size,
+        "baselines": {
+            "celf": {"simulated_spread": baselines["celf"][str(size)]},
+            **{name: {"seeds": [{"id": a, "handle": info.get(a, {}).get("handle")}
+                                for a in accs],
+                      "simulated_spread": baselines[name][str(size)]}
+               for name, accs in tops.items()},
+        },
+    }
+
+
+@blp.route("/items/<path:item>/adoption")
+@require_role("read")
+@blp.doc(security=SECURITY)
+def item_adoption(item: str) -> dict[str, Any]:
+    """Rogers adopter categories of an item, overall and per community, and the
+    early-adopter leaders whose communities followed them."""
+    run_id = serving_run()
+    rows = db().fetch("read/item_adoption", runId=run_id, item=item)
+    if not rows:
+        raise ApiError(404, f"no adoptions of {item!r} in run {run_id}")
+    i = rows[0]["item"]
+    return {"run_id": run_id, "item": item, "adopters": i["adopters"],
+            "counts": json.loads(i["counts"]), "communities": json.loads(i["communities"]),
+            "early_adopter_leaders": json.loads(i["earlyAdopterLeaders"])}
