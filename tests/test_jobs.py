@@ -121,12 +121,17 @@ def lock_holder(database: Database) -> str | None:
 
 
 def results_of(database: Database, run_id: str) -> dict[str, int]:
-    """How many communities, maps and memberships a run has in the database."""
+    """How many communities, maps and memberships a run has in the database, and how many
+    result nodes of any kind (every node carrying its runId but the serving pointer)."""
     return rows(database, """
         CALL () { MATCH (c:Community {runId: $r}) RETURN count(c) AS communities }
         CALL () { MATCH (m:MapLevel {runId: $r}) RETURN count(m) AS maps }
         CALL () { MATCH ()-[m:MEMBER_OF {runId: $r}]->() RETURN count(m) AS members }
-        RETURN communities, maps, members""", r=run_id)[0]
+        CALL () { MATCH (n) WHERE n.runId = $r AND NOT n:CurrentRun RETURN count(n) AS nodes }
+        RETURN communities, maps, members, nodes""", r=run_id)[0]
+
+
+NOTHING = {"communities": 0, "maps": 0, "members": 0, "nodes": 0}
 
 
 def refresh_ok(database: Database, params: RefreshParams | None = None,
@@ -256,25 +261,26 @@ def test_stochastic_block_model_is_recovered(clean_db: Database) -> None:
 # ---------------------------------------------------------------------------- failures
 
 
-def fail_in_projection(monkeypatch: pytest.MonkeyPatch) -> None:
+def fail_in_projection(monkeypatch: pytest.MonkeyPatch, seen: dict[str, Any]) -> None:
     """GDS rejects the algorithm's configuration (a stage inside the projection)."""
     real = jobs._algorithm_config
     monkeypatch.setattr(jobs, "_algorithm_config",
                         lambda params: {**real(params), "noSuchOption": 1})
 
 
-def fail_after_writing(monkeypatch: pytest.MonkeyPatch) -> None:
+def fail_after_writing(monkeypatch: pytest.MonkeyPatch, seen: dict[str, Any]) -> None:
     """The results are written, then the stage fails (before the switch)."""
     real = jobs.write_results
 
-    def write_then_fail(*args: Any, **kwargs: Any) -> None:
-        real(*args, **kwargs)
+    def write_then_fail(database: Database, run_id: str, built: dict[str, Any]) -> None:
+        real(database, run_id, built)
+        seen["written"] = results_of(database, run_id)
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(jobs, "write_results", write_then_fail)
 
 
-def fail_building(monkeypatch: pytest.MonkeyPatch) -> None:
+def fail_building(monkeypatch: pytest.MonkeyPatch, seen: dict[str, Any]) -> None:
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk on fire")
 
@@ -289,18 +295,21 @@ def test_failed_run_leaves_the_previous_run_serving(
     first = refresh_ok(clean_db)
     load_mutual(clean_db, [("a0", "b1")], start=T0 + timedelta(days=1))
 
-    sabotage(monkeypatch)
+    seen: dict[str, Any] = {}
+    sabotage(monkeypatch, seen)
     failed = run_refresh(clean_db, RefreshParams())
 
     assert failed.status == "failed"
     assert failed.error
     if sabotage is not fail_in_projection:
         assert failed.error == "RuntimeError: disk on fire"
+    if sabotage is fail_after_writing:  # there was something to clean up
+        assert seen["written"]["communities"] == 2 and seen["written"]["members"] == 10
     record = run_record(clean_db, failed.run_id)
     assert record["status"] == "failed" and record["error"] == failed.error
     assert record.get("finishedAt") is not None
     assert serving(clean_db) == first.run_id
-    assert results_of(clean_db, failed.run_id) == {"communities": 0, "maps": 0, "members": 0}
+    assert results_of(clean_db, failed.run_id) == NOTHING
     assert results_of(clean_db, first.run_id)["communities"] == 2
     assert gds_graphs(clean_db) == []
     assert lock_holder(clean_db) is None
@@ -313,7 +322,7 @@ def test_failed_run_leaves_the_previous_run_serving(
 def test_failed_run_exits_1_from_the_cli(clean_db: Database,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     load_two_cliques(clean_db)
-    fail_building(monkeypatch)
+    fail_building(monkeypatch, {})
     result = cli("refresh")
     assert result.exit_code == 1, result.output
     assert "failed: RuntimeError: disk on fire" in result.output
@@ -492,7 +501,7 @@ def test_retention_prunes_older_runs(clean_db: Database) -> None:
     load_mutual(clean_db, [("a0", "b1")], start=T0 + timedelta(days=1))
     second = refresh_ok(clean_db, params)
 
-    assert results_of(clean_db, first.run_id) == {"communities": 0, "maps": 0, "members": 0}
+    assert results_of(clean_db, first.run_id) == NOTHING
     old = run_record(clean_db, first.run_id)
     assert old["prunedAt"] is not None and old["status"] == "succeeded"
     kept = results_of(clean_db, second.run_id)
