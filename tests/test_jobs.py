@@ -83,8 +83,9 @@ def rows(database: Database, text: str, **params: Any) -> list[dict[str, Any]]:
 def memberships(database: Database, run_id: str) -> dict[str, set[str]]:
     """Community id → member account ids, for one run."""
     out: dict[str, set[str]] = {}
-    for row in rows(database, "MATCH (a:Account)-[:MEMBER_OF {runId: $r}]->(c:Community {runId: $r})"
-                              " RETURN a.id AS account, c.id AS community", r=run_id):
+    found = rows(database, "MATCH (a:Account)-[:MEMBER_OF {runId: $r}]->(c:Community {runId: $r}) "
+                           "RETURN a.id AS account, c.id AS community", r=run_id)
+    for row in found:
         out.setdefault(row["community"], set()).add(row["account"])
     return out
 
@@ -103,7 +104,8 @@ def communities(database: Database, run_id: str) -> dict[str, dict[str, Any]]:
 
 
 def run_record(database: Database, run_id: str) -> dict[str, Any]:
-    return rows(database, "MATCH (r:RefreshRun {id: $r}) RETURN properties(r) AS r", r=run_id)[0]["r"]
+    found = rows(database, "MATCH (r:RefreshRun {id: $r}) RETURN properties(r) AS r", r=run_id)
+    return found[0]["r"]
 
 
 def serving(database: Database) -> str | None:

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from service.db import Database
 from service import jobs
+from service.db import Database
 from service.jobs import RefreshParams, acquire_lock, current_run, release_lock, run_refresh
 
 from .conftest import auth, wipe
