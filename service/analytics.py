@@ -116,7 +116,7 @@ def leader_components(
 ) -> dict[str, FloatArray]:
     """Per node: influence, community_share, reach, in_weight, and the leader score."""
     n = len(labels)
-    size = np.bincount(labels[labels >= 0], minlength=int(labels.max()) + 1 if n else 0)
+    size = np.bincount(labels[labels >= 0], minlength=max(int(labels.max()) + 1, 1) if n else 1)
     influence = pagerank / pagerank.max() if n and pagerank.max() > 0 else np.zeros(n)
     # distinct same-community members who engage with the node
     same = (labels[edges.src] == labels[edges.dst]) & (labels[edges.dst] >= 0)

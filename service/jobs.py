@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
+from neo4j.exceptions import Neo4jError
 
 from . import analytics
 from .cypher import query
@@ -78,6 +79,8 @@ class RefreshParams:
             raise ValueError("retention must be at least 1")
         if not 0 < self.propagation_probability < 1:
             raise ValueError("propagation_probability must be in (0, 1)")
+        if not 0 <= self.random_seed <= 2**31 - 1:
+            raise ValueError("random_seed must be in 0..2147483647")
         if not 1 <= self.max_seeds <= 100:
             raise ValueError("max_seeds must be 1..100")
 
@@ -652,19 +655,32 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
         if size >= 10:
             members = [accounts[i] for i in np.flatnonzero(labels == c).tolist()]
             scopes.append((ids[c], k_comm, members))
-    rows = []
+    rows: list[dict[str, Any]] = []
+    failures: list[dict[str, str]] = []
     try:
-        database.fetch("influence/project_influence", graph=graph,
-                       kindWeights=params.kind_weights, since=since, runId=run_id)
+        projected = database.fetch("influence/project_influence", graph=graph,
+                                   kindWeights=params.kind_weights, since=since, runId=run_id)
         for scope, k, members in scopes:
-            target = graph
+            target, nodes = graph, int(projected[0]["nodes"])
             if scope != "all":
                 target = f"{graph}-{scope}"
-                database.fetch("influence/filter_community", graph=target, **{"from": graph},
-                               community=int(ids_index(ids, scope)))
+                nodes = int(database.fetch("influence/filter_community", graph=target,
+                                           **{"from": graph},
+                                           community=int(ids_index(ids, scope)))[0]["nodes"])
+            # CELF needs fewer seeds than nodes in the influence graph (GDS fails otherwise)
+            size = min(k, len(members), nodes - 1)
+            if size < 1:
+                if target != graph:
+                    database.fetch("refresh/drop_graph", graph=target)
+                continue
             try:
-                found = database.fetch("influence/celf", graph=target,
-                                       config={**config, "seedSetSize": min(k, len(members))})
+                found = _celf(database, target, config, size)
+            except Neo4jError as exc:
+                # GDS 2.13's CELF fails on some very sparse graphs even after retrying with
+                # fewer seeds; a missing seed set must not cost the run its communities
+                log.warning("CELF failed for %s: %s", scope, exc)
+                failures.append({"scope": scope, "error": str(exc.message)[:300]})
+                continue
             finally:
                 if target != graph:
                     database.fetch("refresh/drop_graph", graph=target)
@@ -691,7 +707,22 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
     finally:
         database.fetch("refresh/drop_graph", graph=graph)
     database.execute("influence/write_seeds", rows=rows)
-    return {"seed_sets": len(rows), "propagation_probability": params.propagation_probability}
+    return {"seed_sets": len(rows), "propagation_probability": params.propagation_probability,
+            "failures": failures}
+
+
+def _celf(database: Database, graph: str, config: dict[str, Any],
+          size: int) -> list[dict[str, Any]]:
+    """CELF with ``size`` seeds; on GDS's sparse-graph index error, retry with fewer
+    (the seeds found are the same greedy prefix)."""
+    while True:
+        try:
+            return database.fetch("influence/celf", graph=graph,
+                                  config={**config, "seedSetSize": size})
+        except Neo4jError as exc:
+            if size <= 1 or "OutOfBounds" not in str(exc.message):
+                raise
+            size //= 2
 
 
 def ids_index(ids: dict[int, str], stable_id: str) -> int:

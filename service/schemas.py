@@ -238,7 +238,7 @@ class RefreshRequestSchema(ma.Schema):
         values=ma.fields.Float(validate=ma.validate.Range(0, 100)),
         load_default=None,
     )
-    random_seed = ma.fields.Integer(load_default=42)
+    random_seed = ma.fields.Integer(load_default=42, validate=ma.validate.Range(0, 2**31 - 1))
 
 
 class RunQueuedSchema(ma.Schema):

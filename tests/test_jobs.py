@@ -214,6 +214,31 @@ def test_two_cliques_joined_by_one_edge_give_two_communities(clean_db: Database)
     assert lock_holder(clean_db) is None
 
 
+@pytest.mark.parametrize("algorithm", jobs.ALGORITHMS)
+def test_every_algorithm_finds_the_two_cliques(clean_db: Database, algorithm: str) -> None:
+    load_two_cliques(clean_db)
+    result = refresh_ok(clean_db, RefreshParams(algorithm=algorithm))
+    assert result.metrics["algorithm"] == algorithm
+    found = memberships(clean_db, result.run_id)
+    assert sorted(found.values(), key=sorted) == [set(CLIQUE_A), set(CLIQUE_B)]
+
+
+def test_window_days_leaves_out_older_engagement(clean_db: Database) -> None:
+    recent = datetime.now(UTC) - timedelta(hours=1)
+    load_mutual(clean_db, clique(CLIQUE_A), start=recent)
+    load_mutual(clean_db, clique(CLIQUE_B), start=recent)
+    load_mutual(clean_db, [BRIDGE], start=recent)
+    old = [f"o{i}" for i in range(6)]
+    load_mutual(clean_db, clique(old), start=datetime.now(UTC) - timedelta(days=30))
+
+    result = refresh_ok(clean_db, RefreshParams(window_days=7))
+    assert result.metrics["accounts_analysed"] == 10
+    found = memberships(clean_db, result.run_id)
+    assert sorted(found.values(), key=sorted) == [set(CLIQUE_A), set(CLIQUE_B)]
+    everything = refresh_ok(clean_db)
+    assert everything.metrics["communities"] == 3
+
+
 def test_karate_club_communities_follow_the_factions(clean_db: Database) -> None:
     karate = nx.karate_club_graph()
     load_mutual(clean_db, [(f"k{a}", f"k{b}") for a, b in karate.edges()])

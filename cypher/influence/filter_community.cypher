@@ -2,5 +2,5 @@
 // params: graph, from, community
 // mode: read
 CALL gds.graph.filter($graph, $from, 'n.community = $c', '*', {parameters: {c: $community}})
-YIELD graphName
-RETURN graphName
+YIELD graphName, nodeCount
+RETURN graphName, nodeCount AS nodes
