@@ -255,7 +255,11 @@ class _Stage:
         started = time.perf_counter()
         yield
         self.timings[name] = round(time.perf_counter() - started, 3)
-        self.database.execute("runs/renew_lock", runId=self.run_id, ttl=LOCK_TTL)
+        renewed = self.database.execute("runs/renew_lock", runId=self.run_id, ttl=LOCK_TTL)
+        if not renewed.get("renewed"):
+            # our lock expired (a stage ran longer than LOCK_TTL) and may now be someone
+            # else's: stop rather than race another run to the switch
+            raise RefreshConflict("(lock lost: a stage outlived LOCK_TTL)")
 
 
 def _algorithm_config(params: RefreshParams) -> dict[str, Any]:
@@ -676,7 +680,8 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
             try:
                 found = _celf(database, target, config, size)
             except Neo4jError as exc:
-                # GDS 2.13's CELF fails on some very sparse graphs even after retrying with
+                # GDS 2.13's CELF sometimes throws ArrayIndexOutOfBounds (seen on small graphs,
+                # depending on what ran before it in the server) even after retrying with
                 # fewer seeds; a missing seed set must not cost the run its communities
                 log.warning("CELF failed for %s: %s", scope, exc)
                 failures.append({"scope": scope, "error": str(exc.message)[:300]})
@@ -713,7 +718,7 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
 
 def _celf(database: Database, graph: str, config: dict[str, Any],
           size: int) -> list[dict[str, Any]]:
-    """CELF with ``size`` seeds; on GDS's sparse-graph index error, retry with fewer
+    """CELF with ``size`` seeds; on GDS's intermittent index error, retry with fewer
     (the seeds found are the same greedy prefix)."""
     while True:
         try:

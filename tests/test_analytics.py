@@ -194,8 +194,6 @@ def test_leader_components_favour_the_hub() -> None:
     assert int(np.argmax(comp["score"])) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="leader_components indexes an empty size array "
-                   "(minlength 0) when every node is unclustered: IndexError")
 def test_leader_components_when_every_node_is_unclustered() -> None:
     edges = edges_of([(0, 1), (1, 0), (2, 0)])
     labels = np.array([-1, -1, -1], dtype=np.int64)
