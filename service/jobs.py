@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 ALGORITHMS = ("leiden", "louvain", "label_propagation")
 DEFAULT_KIND_WEIGHTS = {"like": 1.0, "comment": 3.0, "reply": 3.0, "share": 4.0, "mention": 2.0}
 LOCK_TTL = 600
+CELF_LARGE_GRAPH = 20_000  # analysed accounts above which CELF is budgeted
+CELF_BUDGET = 1_000_000  # node-simulations CELF may spend on its first pass
 WRITE_BATCH = 10_000
 
 
@@ -202,6 +205,8 @@ def run_refresh(database: Database, params: RefreshParams, run_id: str | None = 
         acquire_lock(database, run_id)
         create_run(database, run_id, "running", params, version)
     result = RunResult(run_id, "running")
+    heartbeat = _Heartbeat(database, run_id)
+    heartbeat.start()
     try:
         result.metrics = _pipeline(database, params, run_id, result.timings)
         t = time.perf_counter()
@@ -223,6 +228,7 @@ def run_refresh(database: Database, params: RefreshParams, run_id: str | None = 
         except Exception:  # noqa: BLE001 - the database may be the thing that failed
             log.exception("could not record failure of %s", run_id)
     finally:
+        heartbeat.stop()
         try:
             release_lock(database, run_id)
         except Exception:  # noqa: BLE001 - the lock expires on its own
@@ -244,6 +250,32 @@ def prune(database: Database, keep: int) -> list[str]:
         database.execute("runs/mark_pruned", runId=row["runId"])
         pruned.append(row["runId"])
     return pruned
+
+
+class _Heartbeat:
+    """Renews the run's lock every minute while it runs (long GDS calls included)."""
+
+    def __init__(self, database: Database, run_id: str, every: float = 60.0):
+        self.database, self.run_id, self.every = database, run_id, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, daemon=True,
+                                        name=f"lock-{run_id}")
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                self.database.execute("runs/renew_lock", runId=self.run_id, ttl=LOCK_TTL)
+            except Exception:  # noqa: BLE001 - the stage check reports a lost lock
+                log.warning("could not renew the refresh lock of %s", self.run_id)
+
+    def start(self) -> None:
+        """Start beating."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop beating (the lock is released separately)."""
+        self._stop.set()
+        self._thread.join(timeout=5)
 
 
 class _Stage:
@@ -643,9 +675,17 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
     accounts: list[str] = ctx["accounts"]
     labels, ids, pr = ctx["labels"], ctx["ids"], ctx["pr"]
     graph = f"cm-influence-{run_id}"
+    # CELF first simulates a cascade from every node: its cost grows with nodes x
+    # simulations. Large graphs get fewer simulations (never below 10) and all 4 threads
+    # (open GDS's cap); small ones keep the configured count and concurrency, so results
+    # there are exactly reproducible.
+    nodes_total = len(accounts)
+    large = nodes_total > CELF_LARGE_GRAPH
     config = {"propagationProbability": params.propagation_probability,
-              "monteCarloSimulations": params.seed_simulations,
-              "randomSeed": params.random_seed, "concurrency": params.concurrency}
+              "monteCarloSimulations": params.seed_simulations if not large else
+              max(10, min(params.seed_simulations, CELF_BUDGET // nodes_total)),
+              "randomSeed": params.random_seed,
+              "concurrency": 4 if large else params.concurrency}
     pairs = [(r["s"], r["t"], r["w"]) for r in database.fetch(
         "influence/influence_pairs", kindWeights=params.kind_weights, since=since)]
     if not pairs:
@@ -713,7 +753,7 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
         database.fetch("refresh/drop_graph", graph=graph)
     database.execute("influence/write_seeds", rows=rows)
     return {"seed_sets": len(rows), "propagation_probability": params.propagation_probability,
-            "failures": failures}
+            "monte_carlo_simulations": config["monteCarloSimulations"], "failures": failures}
 
 
 def _celf(database: Database, graph: str, config: dict[str, Any],
