@@ -22,8 +22,11 @@ from pathlib import Path
 CYPHER_DIR = Path(__file__).resolve().parents[1] / "cypher"
 MODES = ("read", "write", "schema")
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`")
-_LINE_COMMENT = re.compile(r"//[^\n]*")
+# strings and comments in one pass, leftmost first: an apostrophe in a comment does not
+# open a string, and '//' inside a string is not a comment
+_STRING_OR_COMMENT = re.compile(
+    r"(?P<s>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`)|(?P<c>//[^\n]*)"
+)
 
 
 class CypherFileError(ValueError):
@@ -49,7 +52,7 @@ class Query:
 
 def _code_only(text: str) -> str:
     """Text with comments and string literals removed (so '$x' inside a string is ignored)."""
-    return _LINE_COMMENT.sub("", _STRING.sub("''", text))
+    return _STRING_OR_COMMENT.sub(lambda m: "''" if m.group("s") else "", text)
 
 
 def parse_file(path: Path, root: Path) -> Query:

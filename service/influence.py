@@ -109,7 +109,8 @@ def reason(handle: str, comps: dict[str, Any]) -> str:
     """One line saying why an account ranks where it does."""
     parts = []
     if comps.get("community_id"):
-        parts.append(f"leads {comps['community_id']} (rank {comps.get('leader_rank')} of "
+        verb = "leads" if (comps.get("leader_rank") or 99) <= 5 else "member of"
+        parts.append(f"{verb} {comps['community_id']} (rank {comps.get('leader_rank')} of "
                      f"{comps.get('community_size')})")
     else:
         parts.append("in no community")

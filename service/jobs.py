@@ -323,8 +323,9 @@ def _pipeline(database: Database, params: RefreshParams, run_id: str,
             found = database.frame(f"refresh/{params.algorithm}", graph=graph,
                                    config=_algorithm_config(params))
         with stage("pagerank"):
+            # engagement only: follows shape communities but must not make leaders
             ranks = database.frame("refresh/pagerank", graph=graph, config={
-                "relationshipTypes": ["ENGAGES"], "relationshipWeightProperty": "weight",
+                "relationshipTypes": ["ENGAGES"], "relationshipWeightProperty": "engagement",
                 "dampingFactor": 0.85, "concurrency": params.concurrency})
         with stage("edges"):
             edge_rows = database.frame("refresh/stream_edges", graph=graph)
@@ -360,10 +361,13 @@ def build_results(database: Database, params: RefreshParams, run_id: str, found:
     )
     pr = np.zeros(n)
     pr[np.searchsorted(node_ids, ranks["nodeId"].to_numpy(dtype=np.int64))] = ranks["score"]
+    engaged = edge_rows["e"].to_numpy(dtype=np.float64) > 0
+    engagement_edges = analytics.Edges(src=edges.src[engaged], dst=edges.dst[engaged],
+                                       w=edge_rows["e"].to_numpy(dtype=np.float64)[engaged])
     q_all, _ = analytics.modularity(edges, raw)
     _, q_parts = analytics.modularity(edges, np.where(labels >= 0, labels, k + np.arange(n)))
     tight = analytics.tightness(edges, labels, k)
-    comp = analytics.leader_components(edges, labels, pr)
+    comp = analytics.leader_components(engagement_edges, labels, pr)
     part, k_i, by_comm = analytics.participation(edges, labels)
 
     members: dict[int, list[int]] = defaultdict(list)
@@ -618,8 +622,8 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
         r = reach.get(acc, {})
         followers = r.get("declared_followers") or r.get("follower_edges") or 0
         raw_er[acc] = inf.engagement_rate(r.get("received", 0), r.get("posts", 0), followers)
-    known = sorted(v for v in raw_er.values() if v is not None)
-    er_ref = known[int(0.95 * (len(known) - 1))] if known else 0.0
+    known = [v for v in raw_er.values() if v is not None]
+    er_ref = float(np.percentile(known, 95)) if known else 0.0
     rows_out = []
     for acc in everyone:
         i = index.get(acc)
@@ -640,8 +644,8 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
         er = raw_er[acc]
         components = {
             "community_leadership": round(float(comp["score"][i]), 4) if c >= 0 else 0.0,
-            "engagement_rate": round(inf.clamp01(er / er_ref), 4) if er is not None and er_ref
-            else None,
+            "engagement_rate": None if er is None else
+            round(inf.clamp01(er / er_ref), 4) if er_ref > 0 else 0.0,
             "audience_quality": round(quality / 100, 4) if quality is not None else None,
             "mobilisation": mobilisation["community_share"],
         }
@@ -733,14 +737,15 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
             member_set = set(members)
             by_followers = sorted(member_set, key=lambda a: (-followers.get(a, 0), a))
             index = {a: i for i, a in enumerate(accounts)}
-            by_pagerank = sorted(member_set, key=lambda a: (-pr[index[a]], a))
-            # spreads for the sizes the API is asked for most (any other k: nearest below)
-            ks = [kk for kk in (1, 2, 3, 5, 10, 15, 20, 30, 50, 100) if kk <= len(order)]
-            sim = {"celf": inf.prefix_spreads(cascade, order, ks, seed=params.random_seed),
-                   "top_followers": inf.prefix_spreads(cascade, by_followers, ks,
-                                                       seed=params.random_seed),
-                   "top_pagerank": inf.prefix_spreads(cascade, by_pagerank, ks,
-                                                      seed=params.random_seed)}
+            # rounded: near-equal PageRanks must not reorder between identical runs
+            by_pagerank = sorted(member_set, key=lambda a: (-round(float(pr[index[a]]), 9), a))
+            ks = list(range(1, len(order) + 1))  # every prefix: the API answers any k exactly
+            runs = int(config["monteCarloSimulations"])
+            sim = {"celf": inf.prefix_spreads(cascade, order, ks, runs, params.random_seed),
+                   "top_followers": inf.prefix_spreads(cascade, by_followers, ks, runs,
+                                                       params.random_seed),
+                   "top_pagerank": inf.prefix_spreads(cascade, by_pagerank, ks, runs,
+                                                      params.random_seed)}
             rows.append({"key": f"{run_id}:{scope}", "runId": run_id, "scope": scope,
                          "seeds": json.dumps([{"id": r["account"],
                                                "marginal_spread": round(r["spread"], 3)}

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from service import create_app, neo4j_local
 from service.auth import DEV_KEYS
@@ -55,7 +56,7 @@ def neo4j_server(settings: Settings) -> Iterator[Settings]:
     probe = Database(settings)
     try:
         probe.probe()
-    except Exception as exc:  # noqa: BLE001 - any failure means unreachable
+    except (ServiceUnavailable, SessionExpired, AuthError, OSError) as exc:
         unreachable(f"{settings.neo4j_uri}: {exc}")
     finally:
         probe.close()

@@ -61,3 +61,15 @@ def test_missing_header_fails(tmp_path: Path) -> None:
     write(tmp_path, "a/h.cypher", "RETURN 1")
     with pytest.raises(CypherFileError, match=r"a/h\.cypher: header line '// purpose"):
         QueryLibrary(tmp_path)
+
+
+def test_apostrophe_in_a_comment_does_not_hide_parameters(tmp_path: Path) -> None:
+    text = HEADER.format(params="id") + "// the server's order\nMATCH (n {id: $id}) RETURN n"
+    write(tmp_path, "a/c.cypher", text)
+    assert QueryLibrary(tmp_path)["a/c"].params == {"id"}
+
+
+def test_double_slash_inside_a_string_is_not_a_comment(tmp_path: Path) -> None:
+    text = HEADER.format(params="id") + "RETURN 'http://x' AS u, $id AS id"
+    write(tmp_path, "a/u.cypher", text)
+    assert QueryLibrary(tmp_path)["a/u"].params == {"id"}

@@ -157,8 +157,8 @@ def test_engagement_rate() -> None:
 
 
 def test_influencer_score_leaves_out_missing_components() -> None:
-    full = {"community_leadership": 1.0, "engagement_rate": 0.0, "audience_quality": 0.5,
-            "mobilisation": 1.0}
+    full: dict[str, float | None] = {"community_leadership": 1.0, "engagement_rate": 0.0,
+                                     "audience_quality": 0.5, "mobilisation": 1.0}
     assert inf.influencer_score(full) == pytest.approx(0.35 + 0.15 + 0.20)
     # missing data does not count as zero: the remaining weights are renormalised
     partial = {"community_leadership": 1.0, "engagement_rate": None, "audience_quality": 0.5,

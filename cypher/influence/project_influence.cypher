@@ -10,6 +10,8 @@ WITH source, engager, sum(coalesce($kindWeights[r.kind], 0.0)) AS w
 WHERE w >= 1
 OPTIONAL MATCH (source)-[ms:MEMBER_OF {runId: $runId}]->(cs:Community)
 OPTIONAL MATCH (engager)-[me:MEMBER_OF {runId: $runId}]->(ce:Community)
+// a fixed row order makes GDS's node numbering, and so CELF's seeded draws, repeatable
+WITH source, engager, w, cs, ce ORDER BY source.id, engager.id
 UNWIND range(1, toInteger(round(w))) AS unit
 WITH gds.graph.project($graph, source, engager, {
        sourceNodeProperties: {community: coalesce(cs.rank, -1)},

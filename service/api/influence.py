@@ -113,7 +113,7 @@ def seeds(args: dict[str, Any]) -> dict[str, Any]:
         raise ApiError(422, f"k={k} is more than the {len(order)} seeds computed for {scope!r}")
     chosen = order[:k]
     baselines = json.loads(row["baselines"])
-    size = max(int(x) for x in baselines["celf"] if int(x) <= k)
+    spread = baselines["celf"][str(k)]
     tops = {"top_followers": json.loads(row["topFollowers"])[:k],
             "top_pagerank": json.loads(row["topPagerank"])[:k]}
     ids = sorted({s["id"] for s in chosen} | {a for v in tops.values() for a in v})
@@ -121,14 +121,15 @@ def seeds(args: dict[str, Any]) -> dict[str, Any]:
     return {
         "run_id": run_id, "scope": scope, "k": k,
         "seeds": [{"id": s["id"], "handle": info.get(s["id"], {}).get("handle"),
-                   "marginal_spread": s["marginal_spread"]} for s in chosen],
-        "expected_spread": round(sum(s["marginal_spread"] for s in chosen), 3),
-        "simulated_spread_at": size,
+                   "gds_marginal_spread": s["marginal_spread"]} for s in chosen],
+        # one simulator for CELF's seeds and the baselines, so the numbers compare
+        "expected_spread": spread,
+        "gds_estimated_spread": round(sum(s["marginal_spread"] for s in chosen), 3),
         "baselines": {
-            "celf": {"simulated_spread": baselines["celf"][str(size)]},
+            "celf": {"simulated_spread": spread},
             **{name: {"seeds": [{"id": a, "handle": info.get(a, {}).get("handle")}
                                 for a in accs],
-                      "simulated_spread": baselines[name][str(size)]}
+                      "simulated_spread": baselines[name][str(k)]}
                for name, accs in tops.items()},
         },
     }
