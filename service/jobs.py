@@ -66,6 +66,7 @@ class RefreshParams:
     propagation_probability: float = 0.02  # per unit of kind-weighted engagement (CELF)
     max_seeds: int = 20
     seed_simulations: int = 100
+    influence: bool = True  # False: communities and leaders only (no influence/seed stages)
 
     def __post_init__(self) -> None:
         if self.algorithm not in ALGORITHMS:
@@ -333,12 +334,13 @@ def _pipeline(database: Database, params: RefreshParams, run_id: str,
         built = build_results(database, params, run_id, found, ranks, edge_rows, info)
     with stage("write"):
         write_results(database, run_id, built)
-    with stage("influence"):
-        built["metrics"]["influence"] = influence_stage(database, params, run_id, built["ctx"],
-                                                        info.get("since"))
-    with stage("seeds"):
-        built["metrics"]["seeds"] = seeds_stage(database, params, run_id, built["ctx"],
-                                                info.get("since"))
+    if params.influence:
+        with stage("influence"):
+            built["metrics"]["influence"] = influence_stage(database, params, run_id,
+                                                            built["ctx"], info.get("since"))
+        with stage("seeds"):
+            built["metrics"]["seeds"] = seeds_stage(database, params, run_id, built["ctx"],
+                                                    info.get("since"))
     metrics = built["metrics"]
     metrics["projection"] = {"nodes": info.get("nodes"), "relationships": info.get("relationships"),
                              "since": info.get("since")}
