@@ -5,6 +5,6 @@ from __future__ import annotations
 from . import ingest, quality, refresh
 
 ingest.main()
-# refresh reuses the graph the ingest benchmark imported last; quality wipes the database
+# each benchmark has its own Neo4j instance ("bench-ingest" or "bench"); quality wipes "bench"
 refresh.main()
 quality.main()

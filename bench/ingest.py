@@ -2,8 +2,8 @@
 
     python -m bench.ingest [--preset bench]
 
-Runs on its own local Neo4j instance ("bench", ports 27687/27474) so demo and test data
-are untouched, and rewrites the "Ingest" section of bench/RESULTS.md.
+Runs on its own local Neo4j instance ("bench-ingest", ports 27688/27475) so demo, test
+and other benchmark data are untouched, and rewrites the "Ingest" section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def bench_settings() -> Settings:
     """Settings for the dedicated benchmark instance."""
-    env = dict(os.environ, CM_NEO4J_INSTANCE="bench", CM_NEO4J_BOLT_PORT="27687",
-               CM_NEO4J_HTTP_PORT="27474")
+    # its own instance: the refresh and quality benchmarks use "bench"
+    env = dict(os.environ, CM_NEO4J_INSTANCE="bench-ingest", CM_NEO4J_BOLT_PORT="27688",
+               CM_NEO4J_HTTP_PORT="27475")
     env.pop("NEO4J_URI", None)
     return load_settings(env)
 
