@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from . import ingest, quality, refresh
+from . import ingest, quality, reads, refresh
 
 ingest.main()
+reads.main()
 # each benchmark has its own Neo4j instance ("bench-ingest" or "bench"); quality wipes "bench"
 refresh.main()
 quality.main()
