@@ -708,8 +708,9 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
     rows: list[dict[str, Any]] = []
     failures: list[dict[str, str]] = []
     try:
+        ranks = {accounts[i]: int(labels[i]) for i in np.flatnonzero(labels >= 0).tolist()}
         projected = database.fetch("influence/project_influence", graph=graph,
-                                   kindWeights=params.kind_weights, since=since, runId=run_id)
+                                   kindWeights=params.kind_weights, since=since, ranks=ranks)
         for scope, k, members in scopes:
             target, nodes = graph, int(projected[0]["nodes"])
             if scope != "all":
