@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from . import ingest, quality, reads, refresh
+from . import influence, ingest, quality, reads, refresh
 
 ingest.main()
 reads.main()
+influence.main()
 # each benchmark has its own Neo4j instance ("bench-ingest" or "bench"); quality wipes "bench"
 refresh.main()
 quality.main()

@@ -551,9 +551,20 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
         return int(labels[i]) if i is not None else -1
 
     recip = _reciprocal_share(ctx["edges"], len(accounts))
+    # seconds per metric's inputs and computation (bench/influence reports them)
+    clock = {"at": time.perf_counter()}
+    timings: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = round(timings.get(name, 0.0) + now - clock["at"], 3)
+        clock["at"] = now
+
     reach = {r["id"]: r for r in database.fetch("influence/account_reach", since=since)}
+    lap("engagement_rate")
     audience = {r["id"]: r for r in database.fetch("influence/audience", since=since)}
     bursts = {r["id"]: r["burst_peak"] for r in database.fetch("influence/follow_bursts")}
+    lap("audience_quality")
 
     # mobilisation: per author, the mean share of its community / followers answering
     calls = database.fetch("influence/calls_to_action", since=since,
@@ -574,11 +585,13 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
 
     posts_t: dict[str, dict[str, int]] = defaultdict(dict)
     received_t: dict[str, dict[str, int]] = defaultdict(dict)
+    lap("mobilisation")
     for r in database.fetch("influence/topic_sources", since=since):
         (posts_t if r["source"] == "posts" else received_t)[r["account"]][r["topic"]] = r["n"]
 
     # Rogers categories per item, overall and within each community
     by_item: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    lap("topic_affinity")
     for r in database.fetch("influence/adoptions"):
         by_item[r["item"]].append((r["account"], float(r["at"])))
     account_categories: dict[str, dict[str, dict[str, str | None]]] = defaultdict(dict)
@@ -617,6 +630,7 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
                           "communities": json.dumps(community_counts),
                           "earlyAdopterLeaders": json.dumps(leaders[:20])})
 
+    lap("adopter_categories")
     # per account
     everyone = set(accounts) | set(reach) | set(account_categories)
     raw_er: dict[str, float | None] = {}
@@ -665,11 +679,14 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
             "components": json.dumps(components),
             "influencerScore": round(inf.influencer_score(components), 5),
         })
+    lap("scores")
     database.execute("influence/write_items", rows=item_rows)
     for start in range(0, len(rows_out), WRITE_BATCH):
         database.execute("influence/write_account_metrics",
                          rows=rows_out[start:start + WRITE_BATCH])
+    lap("write")
     return {"accounts": len(rows_out), "items": len(item_rows), "calls_to_action": len(calls),
+            "timings": timings,
             "engagement_rate_p95": er_ref}
 
 
