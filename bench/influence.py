@@ -11,15 +11,14 @@ independent-cascade model (service.influence.Cascade).
 
 from __future__ import annotations
 
-import os
 import time
 
 from service import neo4j_local
 from service.db import Database
 from service.influence import Cascade
 from service.jobs import CELF_BUDGET, RefreshParams, run_refresh
-from service.settings import load_settings
 
+from .instances import instance_settings
 from .results import write_section
 
 KS = (5, 10, 20)
@@ -27,10 +26,7 @@ KS = (5, 10, 20)
 
 def main() -> None:
     """Refresh, time CELF per k, rewrite the "Influence" section of bench/RESULTS.md."""
-    env = dict(os.environ, CM_NEO4J_INSTANCE="bench-ingest", CM_NEO4J_BOLT_PORT="27688",
-               CM_NEO4J_HTTP_PORT="27475")
-    env.pop("NEO4J_URI", None)
-    settings = load_settings(env)
+    settings = instance_settings("bench-ingest")
     neo4j_local.start(settings.local)
     database = Database(settings)
     params = RefreshParams()

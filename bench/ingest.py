@@ -22,28 +22,17 @@ from service.db import Database
 from service.generator import PRESETS, generate
 from service.importer import run_import
 from service.loading import ENTITIES, write_batch
-from service.settings import Settings, load_settings
+from service.settings import Settings
 
+from .instances import instance_settings, wipe
 from .results import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def bench_settings() -> Settings:
-    """Settings for the dedicated benchmark instance."""
-    # its own instance: the refresh and quality benchmarks use "bench"
-    env = dict(os.environ, CM_NEO4J_INSTANCE="bench-ingest", CM_NEO4J_BOLT_PORT="27688",
-               CM_NEO4J_HTTP_PORT="27475")
-    env.pop("NEO4J_URI", None)
-    return load_settings(env)
-
-
-def wipe(database: Database) -> None:
-    """Empty the benchmark database."""
-    with database.session() as session:
-        session.run(
-            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS"
-        ).consume()
+    """Settings for this benchmark's own instance."""
+    return instance_settings("bench-ingest")
 
 
 def naive(database: Database, path: Path, n: int) -> float:

@@ -34,8 +34,9 @@ from sklearn.metrics import normalized_mutual_info_score
 from service import neo4j_local
 from service.db import Database
 from service.loading import prepare_row, write_batch
-from service.settings import Settings, load_settings
+from service.settings import Settings
 
+from .instances import instance_settings, wipe
 from .results import write_section
 
 MUS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
@@ -60,18 +61,7 @@ MEMBERSHIP = (
 
 def bench_settings() -> Settings:
     """Settings for the "bench" instance (shared by the quality and refresh benchmarks)."""
-    env = dict(os.environ, CM_NEO4J_INSTANCE="bench", CM_NEO4J_BOLT_PORT="27687",
-               CM_NEO4J_HTTP_PORT="27474")
-    env.pop("NEO4J_URI", None)
-    return load_settings(env)
-
-
-def wipe(database: Database) -> None:
-    """Empty the benchmark database."""
-    with database.session() as session:
-        session.run(
-            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS"
-        ).consume()
+    return instance_settings("bench")
 
 
 def nmi(truth: Sequence[int] | np.ndarray, found: Sequence[Any] | np.ndarray) -> float:

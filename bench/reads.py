@@ -9,15 +9,14 @@ benchmark graph; runs one communities-only refresh, then times each read endpoin
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 
 from service import create_app, neo4j_local
 from service.db import Database
 from service.jobs import RefreshParams, run_refresh
-from service.settings import load_settings
 
+from .instances import instance_settings
 from .results import write_section
 
 PATHS = ("/v1/communities?limit=50", "/v1/map", "/v1/communities/c1?members_limit=100",
@@ -26,10 +25,7 @@ PATHS = ("/v1/communities?limit=50", "/v1/map", "/v1/communities/c1?members_limi
 
 def main() -> None:
     """Refresh, time the reads, rewrite the "Read latency" section of bench/RESULTS.md."""
-    env = dict(os.environ, CM_NEO4J_INSTANCE="bench-ingest", CM_NEO4J_BOLT_PORT="27688",
-               CM_NEO4J_HTTP_PORT="27475")
-    env.pop("NEO4J_URI", None)
-    settings = load_settings(env)
+    settings = instance_settings("bench-ingest")
     neo4j_local.start(settings.local)
     database = Database(settings)
     started = time.perf_counter()

@@ -561,6 +561,7 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
         clock["at"] = now
 
     reach = {r["id"]: r for r in database.fetch("influence/account_reach", since=since)}
+    ctx["reach"] = reach  # the seeds stage ranks its follower baseline from the same rows
     lap("engagement_rate")
     audience = {r["id"]: r for r in database.fetch("influence/audience", since=since)}
     bursts = {r["id"]: r["burst_peak"] for r in database.fetch("influence/follow_bursts")}
@@ -714,8 +715,11 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
     if not pairs:
         return {"seed_sets": 0}
     cascade = inf.Cascade(pairs, params.propagation_probability)
-    followers = {r["id"]: (r["declared_followers"] or r["follower_edges"] or 0)
-                 for r in database.fetch("influence/account_reach", since=since)}
+    reach = ctx.get("reach") or {r["id"]: r for r in
+                                 database.fetch("influence/account_reach", since=since)}
+    followers = {a: (r["declared_followers"] or r["follower_edges"] or 0)
+                 for a, r in reach.items()}
+    index = {a: i for i, a in enumerate(accounts)}
     scopes: list[tuple[str, int, list[str]]] = [("all", params.max_seeds, accounts)]
     k_comm = min(5, params.max_seeds)
     for c, size in enumerate(ctx["sizes"][:20]):
@@ -756,7 +760,6 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
             order = [r["account"] for r in found]
             member_set = set(members)
             by_followers = sorted(member_set, key=lambda a: (-followers.get(a, 0), a))
-            index = {a: i for i, a in enumerate(accounts)}
             # rounded: near-equal PageRanks must not reorder between identical runs
             by_pagerank = sorted(member_set, key=lambda a: (-round(float(pr[index[a]]), 9), a))
             ks = list(range(1, len(order) + 1))  # every prefix: the API answers any k exactly

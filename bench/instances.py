@@ -1,0 +1,29 @@
+"""The local Neo4j instances the benchmarks run on, away from demo and test data."""
+
+from __future__ import annotations
+
+import os
+
+from service.db import Database
+from service.settings import Settings, load_settings
+
+# "bench-ingest" ends holding the imported 100k graph (reads and influence reuse it);
+# "bench" is shared by the refresh and quality benchmarks (quality wipes it).
+PORTS = {"bench-ingest": (27688, 27475), "bench": (27687, 27474)}
+
+
+def instance_settings(name: str) -> Settings:
+    """Settings for one benchmark instance (never an external NEO4J_URI)."""
+    bolt, http = PORTS[name]
+    env = dict(os.environ, CM_NEO4J_INSTANCE=name, CM_NEO4J_BOLT_PORT=str(bolt),
+               CM_NEO4J_HTTP_PORT=str(http))
+    env.pop("NEO4J_URI", None)
+    return load_settings(env)
+
+
+def wipe(database: Database) -> None:
+    """Empty a benchmark database."""
+    with database.session() as session:
+        session.run(
+            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS"
+        ).consume()
