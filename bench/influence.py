@@ -16,7 +16,8 @@ import time
 from service import neo4j_local
 from service.db import Database
 from service.influence import Cascade
-from service.jobs import CELF_BUDGET, RefreshParams, run_refresh
+from service.jobs import RefreshParams, run_refresh
+from service.seeding import CELF_BUDGET
 
 from .instances import instance_settings
 from .results import write_section

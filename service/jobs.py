@@ -24,9 +24,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
-from neo4j.exceptions import Neo4jError
 
-from . import analytics
+from . import analytics, seeding
 from .cypher import query
 from .db import Database
 
@@ -35,8 +34,6 @@ log = logging.getLogger(__name__)
 ALGORITHMS = ("leiden", "louvain", "label_propagation")
 DEFAULT_KIND_WEIGHTS = {"like": 1.0, "comment": 3.0, "reply": 3.0, "share": 4.0, "mention": 2.0}
 LOCK_TTL = 600
-CELF_LARGE_GRAPH = 20_000  # analysed accounts above which CELF is budgeted
-CELF_BUDGET = 1_000_000  # node-simulations CELF may spend on its first pass
 WRITE_BATCH = 10_000
 
 
@@ -66,6 +63,7 @@ class RefreshParams:
     propagation_probability: float = 0.02  # per unit of kind-weighted engagement (CELF)
     max_seeds: int = 20
     seed_simulations: int = 100
+    seed_topics: int = 10  # topics (most engagement first) that get a seed set of their own
     influence: bool = True  # False: communities and leaders only (no influence/seed stages)
 
     def __post_init__(self) -> None:
@@ -87,6 +85,8 @@ class RefreshParams:
             raise ValueError("random_seed must be in 0..2147483647")
         if not 1 <= self.max_seeds <= 100:
             raise ValueError("max_seeds must be 1..100")
+        if not 0 <= self.seed_topics <= 50:
+            raise ValueError("seed_topics must be 0..50")
 
     def to_json(self) -> str:
         """Canonical JSON (stored on the run; equal params → equal strings)."""
@@ -339,7 +339,7 @@ def _pipeline(database: Database, params: RefreshParams, run_id: str,
             built["metrics"]["influence"] = influence_stage(database, params, run_id,
                                                             built["ctx"], info.get("since"))
         with stage("seeds"):
-            built["metrics"]["seeds"] = seeds_stage(database, params, run_id, built["ctx"],
+            built["metrics"]["seeds"] = seeding.seeds_stage(database, params, run_id, built["ctx"],
                                                     info.get("since"))
     metrics = built["metrics"]
     metrics["projection"] = {"nodes": info.get("nodes"), "relationships": info.get("relationships"),
@@ -587,8 +587,12 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
     posts_t: dict[str, dict[str, int]] = defaultdict(dict)
     received_t: dict[str, dict[str, int]] = defaultdict(dict)
     lap("mobilisation")
+    topic_engagement: Counter[str] = Counter()
     for r in database.fetch("influence/topic_sources", since=since):
         (posts_t if r["source"] == "posts" else received_t)[r["account"]][r["topic"]] = r["n"]
+        if r["source"] == "received":
+            topic_engagement[r["topic"]] += r["n"]
+    ctx["topic_engagement"] = dict(topic_engagement)  # the seeds stage picks its topics
 
     # Rogers categories per item, overall and within each community
     by_item: dict[str, list[tuple[str, float]]] = defaultdict(list)
@@ -689,115 +693,3 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
     return {"accounts": len(rows_out), "items": len(item_rows), "calls_to_action": len(calls),
             "timings": timings,
             "engagement_rate_p95": er_ref}
-
-
-def seeds_stage(database: Database, params: RefreshParams, run_id: str,
-                ctx: dict[str, Any], since: str | None) -> dict[str, Any]:
-    """CELF seed sets (overall and per community) and top-k baselines, simulated alike."""
-    from . import influence as inf
-
-    accounts: list[str] = ctx["accounts"]
-    labels, ids, pr = ctx["labels"], ctx["ids"], ctx["pr"]
-    graph = f"cm-influence-{run_id}"
-    # CELF first simulates a cascade from every node: its cost grows with nodes x
-    # simulations. Large graphs get fewer simulations (never below 10) and all 4 threads
-    # (open GDS's cap); small ones keep the configured count and concurrency, so results
-    # there are exactly reproducible.
-    nodes_total = len(accounts)
-    large = nodes_total > CELF_LARGE_GRAPH
-    config = {"propagationProbability": params.propagation_probability,
-              "monteCarloSimulations": params.seed_simulations if not large else
-              max(10, min(params.seed_simulations, CELF_BUDGET // nodes_total)),
-              "randomSeed": params.random_seed,
-              "concurrency": 4 if large else params.concurrency}
-    pairs = [(r["s"], r["t"], r["w"]) for r in database.fetch(
-        "influence/influence_pairs", kindWeights=params.kind_weights, since=since)]
-    if not pairs:
-        return {"seed_sets": 0}
-    cascade = inf.Cascade(pairs, params.propagation_probability)
-    reach = ctx.get("reach") or {r["id"]: r for r in
-                                 database.fetch("influence/account_reach", since=since)}
-    followers = {a: (r["declared_followers"] or r["follower_edges"] or 0)
-                 for a, r in reach.items()}
-    index = {a: i for i, a in enumerate(accounts)}
-    scopes: list[tuple[str, int, list[str]]] = [("all", params.max_seeds, accounts)]
-    k_comm = min(5, params.max_seeds)
-    for c, size in enumerate(ctx["sizes"][:20]):
-        if size >= 10:
-            members = [accounts[i] for i in np.flatnonzero(labels == c).tolist()]
-            scopes.append((ids[c], k_comm, members))
-    rows: list[dict[str, Any]] = []
-    failures: list[dict[str, str]] = []
-    try:
-        ranks = {accounts[i]: int(labels[i]) for i in np.flatnonzero(labels >= 0).tolist()}
-        projected = database.fetch("influence/project_influence", graph=graph,
-                                   kindWeights=params.kind_weights, since=since, ranks=ranks)
-        for scope, k, members in scopes:
-            target, nodes = graph, int(projected[0]["nodes"])
-            if scope != "all":
-                target = f"{graph}-{scope}"
-                nodes = int(database.fetch("influence/filter_community", graph=target,
-                                           **{"from": graph},
-                                           community=int(ids_index(ids, scope)))[0]["nodes"])
-            # CELF needs fewer seeds than nodes in the influence graph (GDS fails otherwise)
-            size = min(k, len(members), nodes - 1)
-            if size < 1:
-                if target != graph:
-                    database.fetch("refresh/drop_graph", graph=target)
-                continue
-            try:
-                found = _celf(database, target, config, size)
-            except Neo4jError as exc:
-                # GDS 2.13's CELF sometimes throws ArrayIndexOutOfBounds (seen on small graphs,
-                # depending on what ran before it in the server) even after retrying with
-                # fewer seeds; a missing seed set must not cost the run its communities
-                log.warning("CELF failed for %s: %s", scope, exc)
-                failures.append({"scope": scope, "error": str(exc.message)[:300]})
-                continue
-            finally:
-                if target != graph:
-                    database.fetch("refresh/drop_graph", graph=target)
-            order = [r["account"] for r in found]
-            member_set = set(members)
-            by_followers = sorted(member_set, key=lambda a: (-followers.get(a, 0), a))
-            # rounded: near-equal PageRanks must not reorder between identical runs
-            by_pagerank = sorted(member_set, key=lambda a: (-round(float(pr[index[a]]), 9), a))
-            ks = list(range(1, len(order) + 1))  # every prefix: the API answers any k exactly
-            runs = int(config["monteCarloSimulations"])
-            sim = {"celf": inf.prefix_spreads(cascade, order, ks, runs, params.random_seed),
-                   "top_followers": inf.prefix_spreads(cascade, by_followers, ks, runs,
-                                                       params.random_seed),
-                   "top_pagerank": inf.prefix_spreads(cascade, by_pagerank, ks, runs,
-                                                      params.random_seed)}
-            rows.append({"key": f"{run_id}:{scope}", "runId": run_id, "scope": scope,
-                         "seeds": json.dumps([{"id": r["account"],
-                                               "marginal_spread": round(r["spread"], 3)}
-                                              for r in found]),
-                         "baselines": json.dumps({name: {str(kk): v for kk, v in d.items()}
-                                                  for name, d in sim.items()}),
-                         "topFollowers": json.dumps(by_followers[:len(order)]),
-                         "topPagerank": json.dumps(by_pagerank[:len(order)])})
-    finally:
-        database.fetch("refresh/drop_graph", graph=graph)
-    database.execute("influence/write_seeds", rows=rows)
-    return {"seed_sets": len(rows), "propagation_probability": params.propagation_probability,
-            "monte_carlo_simulations": config["monteCarloSimulations"], "failures": failures}
-
-
-def _celf(database: Database, graph: str, config: dict[str, Any],
-          size: int) -> list[dict[str, Any]]:
-    """CELF with ``size`` seeds; on GDS's intermittent index error, retry with fewer
-    (the seeds found are the same greedy prefix)."""
-    while True:
-        try:
-            return database.fetch("influence/celf", graph=graph,
-                                  config={**config, "seedSetSize": size})
-        except Neo4jError as exc:
-            if size <= 1 or "OutOfBounds" not in str(exc.message):
-                raise
-            size //= 2
-
-
-def ids_index(ids: dict[int, str], stable_id: str) -> int:
-    """The community rank (index) of a stable community id."""
-    return next(c for c, sid in ids.items() if sid == stable_id)

@@ -339,6 +339,34 @@ def test_topic_conditioning_ranks_the_topic_community(
     assert {r["community_id"] for r in body["influencers"]} == {tea_community}
 
 
+def test_topic_seed_sets_use_only_that_topics_engagement(
+    client: FlaskClient, clean_db: Database
+) -> None:
+    load_topics(clean_db)
+    result = refresh(clean_db)
+    assert result.metrics["seeds"]["topics"] == ["coffee", "tea"]  # equal engagement: by name
+
+    chosen = {}
+    for topic, group in (("tea", TEA), ("coffee", COFFEE)):
+        body = get(client, f"/v1/seeds?topic={topic}&k=3")
+        assert body["scope"] == f"topic:{topic}" and body["topic"] == topic
+        seeds = [s["id"] for s in body["seeds"]]
+        assert len(seeds) == 3 and set(seeds) <= set(group), seeds
+        assert seeds[0] == group[0]  # the leader everyone comments on and shares
+        for name in ("top_followers", "top_pagerank"):
+            assert {s["id"] for s in body["baselines"][name]["seeds"]} <= set(group), name
+        # spreads count only accounts reachable over this topic's engagement
+        assert 3 <= body["expected_spread"] <= len(group)
+        chosen[topic] = seeds
+
+    missing = error(client, "/v1/seeds?topic=knitting", 404)["message"]
+    assert "2 topics with the most engagement (coffee, tea)" in missing
+    assert "not for both" in error(client, "/v1/seeds?topic=tea&community=c1", 422)["message"]
+
+    refresh(clean_db)  # reproducible with the fixed random seed
+    assert [s["id"] for s in get(client, "/v1/seeds?topic=tea&k=3")["seeds"]] == chosen["tea"]
+
+
 # ------------------------------------------------------------------------------ adoption
 
 
@@ -437,9 +465,9 @@ def test_seeds_cover_each_community_and_beat_top_followers(
     assert [s["id"] for s in k5["seeds"]][:4] == seeds
     assert k5["baselines"]["celf"]["simulated_spread"] > 80  # the four groups mostly reached
 
-    # errors: more seeds than computed, topic scope
+    # errors: more seeds than computed; a topic nobody engaged about (none here)
     assert "k=21" in error(client, "/v1/seeds?k=21", 422)["message"]
-    error(client, "/v1/seeds?topic=tea", 422)
+    assert "computed for the 0 topics" in error(client, "/v1/seeds?topic=tea", 404)["message"]
     error(client, "/v1/seeds?k=0", 422)
 
     # community scope: a planted group's community gets seeds from that group only

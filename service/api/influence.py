@@ -15,6 +15,7 @@ from ..auth import require_role
 from ..errors import ApiError
 from ..influence import reason
 from ..schemas import MAX_TOPIC_LENGTH
+from ..seeding import TOPIC_PREFIX
 from . import SECURITY, db
 from .read import serving_run
 
@@ -99,12 +100,19 @@ def influencers(args: dict[str, Any]) -> dict[str, Any]:
 def seeds(args: dict[str, Any]) -> dict[str, Any]:
     """The k accounts to seed (CELF, independent cascade), against top-k baselines."""
     run_id = serving_run()
-    if args["topic"] is not None:
-        raise ApiError(422, "topic-conditioned seed sets are not computed yet; "
-                            "use community=<id> (see /v1/communities?topic=...)")
-    scope = args["community"] or "all"
+    topic, community = args["topic"], args["community"]
+    if topic is not None and community is not None:
+        raise ApiError(422, "seed sets are computed per community or per topic, not for "
+                            "both: pass topic or community")
+    scope = TOPIC_PREFIX + topic if topic is not None else community or "all"
     row = db().fetch("read/seed_set", runId=run_id, scope=scope)[0]["seeds"]
     if row is None:
+        if topic is not None:
+            topics = [r["scope"][len(TOPIC_PREFIX):] for r in
+                      db().fetch("read/seed_scopes", runId=run_id, prefix=TOPIC_PREFIX)]
+            raise ApiError(404, f"no seed set for topic {topic!r} in run {run_id}: computed "
+                                f"for the {len(topics)} topics with the most engagement"
+                                + (f" ({', '.join(topics)})" if topics else ""))
         raise ApiError(404, f"no seed set for {scope!r} in run {run_id} "
                             "(computed for all accounts and the 20 largest communities)")
     order = json.loads(row["seeds"])
@@ -119,7 +127,7 @@ def seeds(args: dict[str, Any]) -> dict[str, Any]:
     ids = sorted({s["id"] for s in chosen} | {a for v in tops.values() for a in v})
     info = {r["id"]: r for r in db().fetch("read/handles", ids=ids)}
     return {
-        "run_id": run_id, "scope": scope, "k": k,
+        "run_id": run_id, "scope": scope, "k": k, "topic": topic,
         "seeds": [{"id": s["id"], "handle": info.get(s["id"], {}).get("handle"),
                    "gds_marginal_spread": s["marginal_spread"]} for s in chosen],
         # one simulator for CELF's seeds and the baselines, so the numbers compare
