@@ -21,9 +21,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from . import analytics, seeding
 from .cypher import query
@@ -329,7 +331,7 @@ def _pipeline(database: Database, params: RefreshParams, run_id: str,
                 "relationshipTypes": ["ENGAGES"], "relationshipWeightProperty": "engagement",
                 "dampingFactor": 0.85, "concurrency": params.concurrency})
         with stage("edges"):
-            edge_rows = database.frame("refresh/stream_edges", graph=graph)
+            edge_rows = stream_edges(database, graph)
     with stage("metrics"):
         built = build_results(database, params, run_id, found, ranks, edge_rows, info)
     with stage("write"):
@@ -345,6 +347,32 @@ def _pipeline(database: Database, params: RefreshParams, run_id: str,
     metrics["projection"] = {"nodes": info.get("nodes"), "relationships": info.get("relationships"),
                              "since": info.get("since")}
     return metrics
+
+
+def stream_edges(database: Database, graph: str) -> pd.DataFrame:
+    """The projection's directed edges as a frame (s, t, w = weight, e = engagement).
+
+    The query sends one row per source with parallel lists; the (s, t) pairs are unique
+    (the projection aggregates per pair), so sorting each property's rows by (s, t)
+    aligns them without trusting the stream's order."""
+    rows = database.fetch("refresh/stream_edges", graph=graph)
+    lengths = np.fromiter((len(r["ts"]) for r in rows), dtype=np.int64, count=len(rows))
+    src = np.repeat(np.fromiter((r["s"] for r in rows), dtype=np.int64, count=len(rows)),
+                    lengths)
+    dst = np.fromiter(chain.from_iterable(r["ts"] for r in rows), dtype=np.int64,
+                      count=int(lengths.sum()))
+    is_w = np.fromiter(chain.from_iterable(r["isWeight"] for r in rows), dtype=bool,
+                       count=len(dst))
+    val = np.fromiter(chain.from_iterable(r["vs"] for r in rows), dtype=np.float64,
+                      count=len(dst))
+    cols = {}
+    for name, mask in (("w", is_w), ("e", ~is_w)):
+        order = np.lexsort((dst[mask], src[mask]))
+        cols[name] = (src[mask][order], dst[mask][order], val[mask][order])
+    (ws, wt, w), (es, et, e) = cols["w"], cols["e"]
+    if not (np.array_equal(ws, es) and np.array_equal(wt, et)):
+        raise RuntimeError("edge stream: weight and engagement rows do not pair up")
+    return pd.DataFrame({"s": ws, "t": wt, "w": w, "e": e})
 
 
 def build_results(database: Database, params: RefreshParams, run_id: str, found: Any,
@@ -388,15 +416,14 @@ def build_results(database: Database, params: RefreshParams, run_id: str, found:
     identity = analytics.match_identities(new_sets, dict(old), fresh)
 
     # topics
-    topic_rows = database.fetch("refresh/account_topics", since=info.get("since"))
-    index = {a: i for i, a in enumerate(accounts)}
+    ranks = {accounts[i]: int(labels[i]) for i in np.flatnonzero(labels >= 0).tolist()}
+    topic_rows = database.fetch("refresh/account_topics", since=info.get("since"), ranks=ranks)
     global_topics: Counter[str] = Counter()
     comm_topics: dict[int, Counter[str]] = defaultdict(Counter)
     for row in topic_rows:
         global_topics[row["topic"]] += row["n"]
-        pos = index.get(row["account"])
-        if pos is not None and labels[pos] >= 0:
-            comm_topics[int(labels[pos])][row["topic"]] += row["n"]
+        if row["community"] >= 0:
+            comm_topics[row["community"]][row["topic"]] += row["n"]
     global_total = sum(global_topics.values())
 
     # leaders and brokers

@@ -95,7 +95,8 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
         ranks = {accounts[i]: int(labels[i]) for i in np.flatnonzero(labels >= 0).tolist()}
         projected = database.fetch("influence/project_influence", graph=graph,
                                    kindWeights=params.kind_weights, since=since, ranks=ranks)
-        scopes: list[tuple[Scope, int | None]] = [(Scope("all", params.max_seeds, accounts, cascade), None)]
+        scopes: list[tuple[Scope, int | None]] = [
+            (Scope("all", params.max_seeds, accounts, cascade), None)]
         k_comm = min(COMMUNITY_SEEDS, params.max_seeds)
         for c, size in enumerate(ctx["sizes"][:COMMUNITY_SCOPES]):
             if size >= MIN_COMMUNITY:
