@@ -15,9 +15,8 @@ import time
 
 from service import neo4j_local
 from service.db import Database
-from service.influence import Cascade
 from service.jobs import RefreshParams, run_refresh
-from service.seeding import CELF_BUDGET
+from service.seeding import CELF_BUDGET, InfluenceGraph
 
 from .instances import instance_settings
 from .results import write_section
@@ -53,7 +52,8 @@ def main() -> None:
     # CELF per k on one influence projection
     pairs = [(r["s"], r["t"], r["w"]) for r in database.fetch(
         "influence/influence_pairs", kindWeights=params.kind_weights, since=None)]
-    cascade = Cascade(pairs, params.propagation_probability)
+    influence = InfluenceGraph.from_pairs(pairs)
+    cascade = influence.cascade(params.propagation_probability)
     reach = database.fetch("influence/account_reach", since=None)
     followers = sorted(reach, key=lambda r: (-(r["declared_followers"] or r["follower_edges"]
                                                or 0), r["id"]))
@@ -63,8 +63,7 @@ def main() -> None:
                          "RETURN a.id AS id, m.pagerank AS pr ORDER BY pr DESC, id LIMIT 20",
                          r=run_id).data()
     graph = "bench-influence"
-    database.fetch("influence/project_influence", graph=graph,
-                   kindWeights=params.kind_weights, since=None, ranks={})
+    influence.project(database, graph, community={})
     nodes = len(reach)
     sims = max(10, min(params.seed_simulations, CELF_BUDGET // max(nodes, 1)))
     rows = ["", f"CELF: {sims} Monte Carlo simulations (budgeted above 20k accounts), "
@@ -75,11 +74,11 @@ def main() -> None:
     try:
         for k in KS:
             t = time.perf_counter()
-            found = database.fetch("influence/celf", graph=graph, config={
-                "seedSetSize": k, "monteCarloSimulations": sims, "concurrency": 4,
-                "propagationProbability": params.propagation_probability, "randomSeed": 42})
+            found = influence.celf(database, graph, {
+                "monteCarloSimulations": sims, "concurrency": 4,
+                "propagationProbability": params.propagation_probability, "randomSeed": 42}, k)
             secs = time.perf_counter() - t
-            celf = cascade.spread([r["account"] for r in found])
+            celf = cascade.spread([account for account, _ in found])
             top_f = cascade.spread([r["id"] for r in followers[:k]])
             top_p = cascade.spread([r["id"] for r in pr[:k]])
             rows.append(f"| {k} | {secs:.1f} | {celf:.1f} | {top_f:.1f} | {top_p:.1f} |")

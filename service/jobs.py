@@ -501,7 +501,8 @@ def build_results(database: Database, params: RefreshParams, run_id: str, found:
                     "kept": sum(1 for c in range(k) if identity.ids[c] in old)},
     }
     ctx = {"accounts": accounts, "labels": labels, "ids": identity.ids, "comp": comp, "pr": pr,
-           "edges": edges, "leader_rank": leader_rank, "sizes": [t["size"] for t in tight]}
+           "edges": edges, "engagement": engagement_edges, "leader_rank": leader_rank,
+           "sizes": [t["size"] for t in tight]}
     return {"communities": communities, "members": member_rows, "levels": levels,
             "metrics": metrics, "ctx": ctx}
 

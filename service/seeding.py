@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -69,32 +70,98 @@ def seed_topics(engagement: dict[str, int], limit: int) -> list[str]:
     return [topic for topic, n in ranked[:limit] if n > 0]
 
 
+@dataclass
+class InfluenceGraph:
+    """Influence pairs in integer node space (node i is account ``names[i]``): influence
+    flows from the engaged-with account (``src``) to the engager (``dst``) over ``units``
+    parallel trials, one per unit of kind-weighted engagement. Rows are sorted by
+    (src, dst), so a projection's node numbering, hence CELF's seeded draws, depends on the
+    data only, never on storage order."""
+
+    names: list[str]
+    src: np.ndarray
+    dst: np.ndarray
+    units: np.ndarray
+
+    @classmethod
+    def from_engagement(cls, accounts: list[str], edges: Any) -> InfluenceGraph:
+        """From the refresh's engagement edges (engager -> engaged, kind-weighted sum):
+        reversed, pairs under one unit dropped, weights rounded half up (as Cypher's
+        round() in influence/influence_pairs, which gives the same pairs from the
+        database)."""
+        weight = np.asarray(edges.w, dtype=np.float64)
+        units = np.floor(weight + 0.5).astype(np.int64)
+        keep = weight >= 1
+        # renumber by account id: the refresh's indices follow Neo4j's storage ids
+        by_id = np.argsort(np.asarray(accounts, dtype=object), kind="stable")
+        renumber = np.empty(len(accounts), dtype=np.int64)
+        renumber[by_id] = np.arange(len(accounts))
+        return cls._sorted([accounts[i] for i in by_id.tolist()],
+                           renumber[np.asarray(edges.dst)[keep]],
+                           renumber[np.asarray(edges.src)[keep]], units[keep])
+
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[str, str, int]]) -> InfluenceGraph:
+        """From (source account, engager account, units) rows; nodes numbered by id."""
+        names = sorted({s for s, _, _ in pairs} | {t for _, t, _ in pairs})
+        number = {a: i for i, a in enumerate(names)}
+        return cls._sorted(names, np.array([number[s] for s, _, _ in pairs], dtype=np.int64),
+                           np.array([number[t] for _, t, _ in pairs], dtype=np.int64),
+                           np.array([w for _, _, w in pairs], dtype=np.int64))
+
+    @classmethod
+    def _sorted(cls, names: list[str], src: np.ndarray, dst: np.ndarray,
+                units: np.ndarray) -> InfluenceGraph:
+        order = np.lexsort((dst, src))
+        return cls(names, src[order], dst[order], units[order])
+
+    def cascade(self, p: float) -> inf.Cascade:
+        """The simulator every spread in a scope comes from."""
+        names = self.names
+        return inf.Cascade(((names[s], names[t], int(w)) for s, t, w in
+                            zip(self.src.tolist(), self.dst.tolist(), self.units.tolist(),
+                                strict=True)), p)
+
+    def project(self, database: Database, graph: str, community: dict[str, int]) -> int:
+        """Project into GDS from the arrays (no database scan); each node carries its
+        community rank (-1: none). Returns the node count."""
+        ranks = [community.get(a, -1) for a in self.names]
+        row = database.fetch("influence/project_pairs", graph=graph, src=self.src.tolist(),
+                             dst=self.dst.tolist(), w=self.units.tolist(), community=ranks)
+        return int(row[0]["nodes"])
+
+    def celf(self, database: Database, graph: str, config: dict[str, Any],
+             size: int) -> list[tuple[str, float]]:
+        """CELF on this graph's projection: (account, marginal spread) in greedy order."""
+        return [(self.names[int(n)], s) for n, s in _celf(database, graph, config, size)]
+
+
 def seeds_stage(database: Database, params: RefreshParams, run_id: str,
                 ctx: dict[str, Any], since: str | None) -> dict[str, Any]:
     """CELF seed sets (overall, per community, per topic) and top-k baselines."""
     accounts: list[str] = ctx["accounts"]
     labels, ids = ctx["labels"], ctx["ids"]
-    pairs = [(r["s"], r["t"], r["w"]) for r in database.fetch(
-        "influence/influence_pairs", kindWeights=params.kind_weights, since=since)]
-    if not pairs:
+    clock = Clock()
+    whole = InfluenceGraph.from_engagement(accounts, ctx["engagement"])
+    if not len(whole.src):
         return {"seed_sets": 0, "topics": []}
-    cascade = inf.Cascade(pairs, params.propagation_probability)
+    cascade = whole.cascade(params.propagation_probability)
     reach = ctx.get("reach") or {r["id"]: r for r in
                                  database.fetch("influence/account_reach", since=since)}
-    index = {a: i for i, a in enumerate(accounts)}
-    pagerank = {a: round(float(ctx["pr"][i]), 9) for a, i in index.items()}
+    pagerank = {a: round(float(ctx["pr"][i]), 9) for i, a in enumerate(accounts)}
+    community = {accounts[i]: int(labels[i]) for i in np.flatnonzero(labels >= 0).tolist()}
     config = celf_config(params, len(accounts))
     baseline = Baselines(
         followers={a: (r["declared_followers"] or r["follower_edges"] or 0)
                    for a, r in reach.items()},
         pagerank=pagerank, runs=int(config["monteCarloSimulations"]), seed=params.random_seed)
+    clock.lap("inputs")
     rows: list[dict[str, Any]] = []
     failures: list[dict[str, str]] = []
     graph = f"cm-influence-{run_id}"
     try:
-        ranks = {accounts[i]: int(labels[i]) for i in np.flatnonzero(labels >= 0).tolist()}
-        projected = database.fetch("influence/project_influence", graph=graph,
-                                   kindWeights=params.kind_weights, since=since, ranks=ranks)
+        nodes_all = whole.project(database, graph, community)
+        clock.lap("projection")
         scopes: list[tuple[Scope, int | None]] = [
             (Scope("all", params.max_seeds, accounts, cascade), None)]
         k_comm = min(COMMUNITY_SEEDS, params.max_seeds)
@@ -102,37 +169,53 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
             if size >= MIN_COMMUNITY:
                 members = [accounts[i] for i in np.flatnonzero(labels == c).tolist()]
                 scopes.append((Scope(ids[c], k_comm, members, cascade), c))
-        for scope, community in scopes:
-            target, nodes = graph, int(projected[0]["nodes"])
-            if community is not None:
+        for scope, rank in scopes:
+            target, nodes = graph, nodes_all
+            if rank is not None:
                 target = f"{graph}-{scope.name}"
                 nodes = int(database.fetch("influence/filter_community", graph=target,
-                                           **{"from": graph},
-                                           community=community)[0]["nodes"])
+                                           **{"from": graph}, community=rank)[0]["nodes"])
             try:
-                found = _celf(database, target, "influence/celf", config,
-                              min(scope.k, len(scope.members), nodes - 1))
+                found = whole.celf(database, target, config,
+                                   min(scope.k, len(scope.members), nodes - 1))
             except Neo4jError as exc:
                 failures.append(_failure(scope.name, exc))
                 continue
             finally:
                 if target != graph:
                     database.fetch("refresh/drop_graph", graph=target)
+            clock.lap("celf")
             if found:
                 rows.append(baseline.row(run_id, scope, found))
+            clock.lap("baselines")
     finally:
         database.fetch("refresh/drop_graph", graph=graph)
 
     topics = seed_topics(ctx.get("topic_engagement", {}), params.seed_topics)
-    done = _topic_seed_sets(database, params, run_id, topics, baseline, since)
+    done = _topic_seed_sets(database, params, run_id, topics, baseline, community, since,
+                            clock)
     rows += done["rows"]
     failures += done["failures"]
     database.execute("influence/write_seeds", rows=rows)
+    clock.lap("write")
     return {"seed_sets": len(rows), "propagation_probability": params.propagation_probability,
             "monte_carlo_simulations": config["monteCarloSimulations"],
             "topics": [r["scope"][len(TOPIC_PREFIX):] for r in rows
                        if r["scope"].startswith(TOPIC_PREFIX)],
-            "failures": failures}
+            "failures": failures, "timings": clock.timings}
+
+
+class Clock:
+    """Seconds spent per named part, accumulated (bench/influence reports them)."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self._at = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(self.timings.get(name, 0.0) + now - self._at, 3)
+        self._at = now
 
 
 @dataclass
@@ -165,13 +248,9 @@ class Baselines:
 
 
 def _topic_seed_sets(database: Database, params: RefreshParams, run_id: str,
-                     topics: list[str], baseline: Baselines,
-                     since: str | None) -> dict[str, list[Any]]:
-    """One seed set per topic, on the influence graph of that topic's engagement only.
-
-    The graph is projected from the pairs themselves (integer node ids, numbered in
-    account-id order), so no topic costs another scan of the database and the numbering,
-    hence CELF's seeded draws, does not depend on storage order."""
+                     topics: list[str], baseline: Baselines, community: dict[str, int],
+                     since: str | None, clock: Clock) -> dict[str, list[Any]]:
+    """One seed set per topic, on the influence graph of that topic's engagement only."""
     rows: list[dict[str, Any]] = []
     failures: list[dict[str, str]] = []
     if not topics:
@@ -180,43 +259,43 @@ def _topic_seed_sets(database: Database, params: RefreshParams, run_id: str,
     for r in database.fetch("influence/topic_pairs", kindWeights=params.kind_weights,
                             since=since, topics=topics):
         by_topic[r["topic"]].append((r["s"], r["t"], r["w"]))
+    clock.lap("topic_inputs")
     for n, topic in enumerate(topics):
         pairs = by_topic.get(topic)
         if not pairs:
             continue
-        names = sorted({s for s, _, _ in pairs} | {t for _, t, _ in pairs})
-        number = {a: i for i, a in enumerate(names)}
-        rels = sorted(({"s": number[s], "t": number[t], "w": w} for s, t, w in pairs),
-                      key=lambda r: (r["s"], r["t"]))
+        topic_graph = InfluenceGraph.from_pairs(pairs)
         graph = f"cm-influence-{run_id}-t{n}"
-        scope = Scope(TOPIC_PREFIX + topic, min(TOPIC_SEEDS, params.max_seeds), names,
-                      inf.Cascade(pairs, params.propagation_probability))
-        config = celf_config(params, len(names))
+        scope = Scope(TOPIC_PREFIX + topic, min(TOPIC_SEEDS, params.max_seeds),
+                      topic_graph.names, topic_graph.cascade(params.propagation_probability))
+        config = celf_config(params, len(topic_graph.names))
         try:
-            database.fetch("influence/project_pairs", graph=graph, rels=rels)
-            found = _celf(database, graph, "influence/celf_ids", config,
-                          min(scope.k, len(names) - 1))
+            topic_graph.project(database, graph, community)
+            found = topic_graph.celf(database, graph, config,
+                                     min(scope.k, len(topic_graph.names) - 1))
         except Neo4jError as exc:
             failures.append(_failure(scope.name, exc))
             continue
         finally:
             database.fetch("refresh/drop_graph", graph=graph)
+        clock.lap("topic_celf")
         if found:
             rows.append(Baselines(baseline.followers, baseline.pagerank,
                                   int(config["monteCarloSimulations"]), baseline.seed)
-                        .row(run_id, scope, [(names[int(a)], s) for a, s in found]))
+                        .row(run_id, scope, found))
+        clock.lap("topic_baselines")
     return {"rows": rows, "failures": failures}
 
 
-def _celf(database: Database, graph: str, name: str, config: dict[str, Any],
-          size: int) -> list[tuple[Any, float]]:
+def _celf(database: Database, graph: str, config: dict[str, Any],
+          size: int) -> list[tuple[int, float]]:
     """CELF with ``size`` seeds as (account, marginal spread) in greedy order; on GDS's
     intermittent index error, retry with fewer (the same greedy prefix). CELF needs
     fewer seeds than nodes (GDS fails otherwise): ``size`` < 1 finds nothing."""
     while size >= 1:
         try:
-            return [(r["account"], float(r["spread"]))
-                    for r in database.fetch(name, graph=graph,
+            return [(int(r["nodeId"]), float(r["spread"]))
+                    for r in database.fetch("influence/celf", graph=graph,
                                             config={**config, "seedSetSize": size})]
         except Neo4jError as exc:
             if size <= 1 or "OutOfBounds" not in str(exc.message):

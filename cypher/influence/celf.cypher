@@ -1,7 +1,8 @@
-// purpose: CELF influence maximisation (independent cascade) on a projection
+// purpose: CELF influence maximisation (independent cascade) on a projection of integer
+//          node ids (returned as projected), best marginal spread first
 // params: graph, config
 // mode: read
 CALL gds.influenceMaximization.celf.stream($graph, $config)
 YIELD nodeId, spread
-RETURN nodeId, gds.util.asNode(nodeId).id AS account, spread
+RETURN nodeId, spread
 ORDER BY spread DESC
