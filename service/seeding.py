@@ -244,7 +244,8 @@ class Baselines:
                 "baselines": json.dumps({name: {str(k): v for k, v in d.items()}
                                          for name, d in sim.items()}),
                 "topFollowers": json.dumps(by_followers[:len(order)]),
-                "topPagerank": json.dumps(by_pagerank[:len(order)])}
+                "topPagerank": json.dumps(by_pagerank[:len(order)]),
+                "members": len(scope.members)}
 
 
 def _topic_seed_sets(database: Database, params: RefreshParams, run_id: str,

@@ -350,6 +350,7 @@ def test_topic_seed_sets_use_only_that_topics_engagement(
     for topic, group in (("tea", TEA), ("coffee", COFFEE)):
         body = get(client, f"/v1/seeds?topic={topic}&k=3")
         assert body["scope"] == f"topic:{topic}" and body["topic"] == topic
+        assert body["scope_accounts"] == len(group)  # everyone engages about the topic
         seeds = [s["id"] for s in body["seeds"]]
         assert len(seeds) == 3 and set(seeds) <= set(group), seeds
         assert seeds[0] == group[0]  # the leader everyone comments on and shares

@@ -98,7 +98,11 @@ def influencers(args: dict[str, Any]) -> dict[str, Any]:
 @blp.doc(security=SECURITY)
 @blp.arguments(SeedArgsSchema, location="query")
 def seeds(args: dict[str, Any]) -> dict[str, Any]:
-    """The k accounts to seed (CELF, independent cascade), against top-k baselines."""
+    """The k accounts to seed (CELF, independent cascade), against top-k baselines.
+
+    Scope: all accounts (default), one of the 20 largest communities (``community``) or one
+    of the most-engaged topics (``topic``: CELF on the influence graph of that topic's
+    engagement only). 404 names what the run computed."""
     run_id = serving_run()
     topic, community = args["topic"], args["community"]
     if topic is not None and community is not None:
@@ -128,6 +132,8 @@ def seeds(args: dict[str, Any]) -> dict[str, Any]:
     info = {r["id"]: r for r in db().fetch("read/handles", ids=ids)}
     return {
         "run_id": run_id, "scope": scope, "k": k, "topic": topic,
+        # accounts the seeds were chosen from (the community, or the topic's graph)
+        "scope_accounts": row.get("members"),
         "seeds": [{"id": s["id"], "handle": info.get(s["id"], {}).get("handle"),
                    "gds_marginal_spread": s["marginal_spread"]} for s in chosen],
         # one simulator for CELF's seeds and the baselines, so the numbers compare
