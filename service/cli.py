@@ -316,6 +316,11 @@ def refresh_options(func: F) -> F:
         click.option("--seed", type=int, default=42, show_default=True),
         click.option("--retention", type=int, default=3, show_default=True,
                      help="Succeeded runs whose results are kept."),
+        click.option("--influence/--no-influence", default=True, show_default=True,
+                     help="--no-influence: communities and leaders only (no influence "
+                          "metrics or seed sets; about 3x faster)."),
+        click.option("--seed-topics", type=int, default=10, show_default=True,
+                     help="Topics (most engagement first) that get a seed set (0..50)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -331,7 +336,8 @@ def params_from(opts: dict[str, Any]) -> RefreshParams:
                              min_community_size=opts["min_size"],
                              window_days=opts["window_days"],
                              follow_weight=opts["follow_weight"],
-                             random_seed=opts["seed"], retention=opts["retention"])
+                             random_seed=opts["seed"], retention=opts["retention"],
+                             influence=opts["influence"], seed_topics=opts["seed_topics"])
     except ValueError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from exc

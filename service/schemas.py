@@ -239,6 +239,13 @@ class RefreshRequestSchema(ma.Schema):
         load_default=None,
     )
     random_seed = ma.fields.Integer(load_default=42, validate=ma.validate.Range(0, 2**31 - 1))
+    influence = ma.fields.Boolean(
+        load_default=True,
+        metadata={"description": "false: communities and leaders only (no influence metrics "
+                                 "or seed sets; ~3x faster)"})
+    seed_topics = ma.fields.Integer(
+        load_default=10, validate=ma.validate.Range(0, 50),
+        metadata={"description": "topics (most engagement first) that get a seed set"})
 
 
 class RunQueuedSchema(ma.Schema):

@@ -384,6 +384,32 @@ def test_bad_refresh_option_exits_2() -> None:
     result = cli("refresh", "--min-size", "1")
     assert result.exit_code == 2
     assert "min_community_size" in result.output
+    result = cli("refresh", "--seed-topics", "51")
+    assert result.exit_code == 2
+    assert "seed_topics" in result.output
+
+
+def test_no_influence_runs_communities_only_and_topic_seeds_follow_seed_topics(
+    clean_db: Database
+) -> None:
+    load_two_cliques(clean_db)
+    lean = refresh_ok(clean_db, RefreshParams(influence=False))
+    assert "influence" not in lean.timings and "seeds" not in lean.timings
+    assert lean.metrics["communities"] == 2
+    counts = rows(clean_db, "MATCH (s:SeedSet {runId: $r}) RETURN count(s) AS n", r=lean.run_id)
+    assert counts[0]["n"] == 0
+
+    # the CLI switch reaches the run's parameters
+    result = cli("refresh", "--no-influence", "--seed-topics", "1")
+    assert result.exit_code == 0, result.output
+    params = rows(clean_db, "MATCH (r:RefreshRun {id: $id}) RETURN r.params AS p",
+                  id=serving(clean_db))[0]["p"]
+    assert '"influence": false' in params and '"seed_topics": 1' in params
+
+    full = refresh_ok(clean_db, RefreshParams(seed_topics=1))
+    assert full.metrics["seeds"]["topics"] == ["alpha"]  # equal engagement: by name
+    none = refresh_ok(clean_db, RefreshParams(seed_topics=0))
+    assert none.metrics["seeds"]["topics"] == []
 
 
 # ---------------------------------------------------------------------------- the lock

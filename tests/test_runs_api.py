@@ -206,6 +206,8 @@ def test_unknown_run_is_404(client: FlaskClient) -> None:
         ({"random_seed": "seven"}, "random_seed"),
         ({"bogus_field": 1}, "bogus_field"),
         ({"concurrency": 4}, "concurrency"),  # internal knobs are not part of the API
+        ({"seed_topics": 51}, "seed_topics"),
+        ({"influence": "sometimes"}, "influence"),
     ],
 )
 def test_invalid_refresh_body_is_422_and_creates_no_run(
