@@ -75,7 +75,7 @@ def main() -> None:
                          "RETURN a.id AS id, m.pagerank AS pr ORDER BY pr DESC, id LIMIT 20",
                          r=run_id).data()
     graph = "bench-influence"
-    influence.project(database, graph, community={})
+    nodes_projected = influence.project(database, graph)
     nodes = len(reach)
     sims = max(10, min(params.seed_simulations, CELF_BUDGET // max(nodes, 1)))
     rows = ["", f"CELF: {sims} Monte Carlo simulations (budgeted above 20k accounts), "
@@ -88,7 +88,8 @@ def main() -> None:
             t = time.perf_counter()
             found = influence.celf(database, graph, {
                 "monteCarloSimulations": sims, "concurrency": 4,
-                "propagationProbability": params.propagation_probability, "randomSeed": 42}, k)
+                "propagationProbability": params.propagation_probability, "randomSeed": 42}, k,
+                nodes_projected)
             secs = time.perf_counter() - t
             celf = cascade.spread([account for account, _ in found])
             top_f = cascade.spread([r["id"] for r in followers[:k]])

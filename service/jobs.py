@@ -615,12 +615,22 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
     posts_t: dict[str, dict[str, int]] = defaultdict(dict)
     received_t: dict[str, dict[str, int]] = defaultdict(dict)
     lap("mobilisation")
+    for r in database.fetch("influence/post_topics", since=since):
+        posts_t[r["account"]][r["topic"]] = r["n"]
+    # one scan of topic-tagged engagement serves topic affinity here and the topic seed
+    # sets in the seeds stage: per engaged-with account, (topic, engager, count, weight)
     topic_engagement: Counter[str] = Counter()
-    for r in database.fetch("influence/topic_sources", since=since):
-        (posts_t if r["source"] == "posts" else received_t)[r["account"]][r["topic"]] = r["n"]
-        if r["source"] == "received":
-            topic_engagement[r["topic"]] += r["n"]
+    topic_pairs: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
+    for r in database.fetch("influence/topic_engagement", since=since,
+                            kindWeights=params.kind_weights):
+        source, received = r["s"], received_t[r["s"]]
+        for topic, engager, n, w in zip(r["topics"], r["engagers"], r["ns"], r["ws"],
+                                        strict=True):
+            received[topic] = received.get(topic, 0) + n
+            topic_engagement[topic] += n
+            topic_pairs[topic].append((source, engager, w))
     ctx["topic_engagement"] = dict(topic_engagement)  # the seeds stage picks its topics
+    ctx["topic_pairs"] = topic_pairs
 
     # Rogers categories per item, overall and within each community
     by_item: dict[str, list[tuple[str, float]]] = defaultdict(list)

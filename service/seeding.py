@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -122,18 +121,38 @@ class InfluenceGraph:
                             zip(self.src.tolist(), self.dst.tolist(), self.units.tolist(),
                                 strict=True)), p)
 
-    def project(self, database: Database, graph: str, community: dict[str, int]) -> int:
-        """Project into GDS from the arrays (no database scan); each node carries its
-        community rank (-1: none). Returns the node count."""
-        ranks = [community.get(a, -1) for a in self.names]
-        row = database.fetch("influence/project_pairs", graph=graph, src=self.src.tolist(),
-                             dst=self.dst.tolist(), w=self.units.tolist(), community=ranks)
-        return int(row[0]["nodes"])
+    def subgraph(self, accounts: list[str]) -> InfluenceGraph:
+        """The pairs between the given accounts only (node order kept)."""
+        number = {a: i for i, a in enumerate(self.names)}
+        keep = np.zeros(len(self.names), dtype=bool)
+        keep[[number[a] for a in accounts if a in number]] = True
+        renumber = np.cumsum(keep) - 1
+        rows = keep[self.src] & keep[self.dst]
+        return InfluenceGraph([a for a, k in zip(self.names, keep.tolist(), strict=True) if k],
+                              renumber[self.src[rows]], renumber[self.dst[rows]],
+                              self.units[rows])
 
-    def celf(self, database: Database, graph: str, config: dict[str, Any],
-             size: int) -> list[tuple[str, float]]:
-        """CELF on this graph's projection: (account, marginal spread) in greedy order."""
-        return [(self.names[int(n)], s) for n, s in _celf(database, graph, config, size)]
+    def project(self, database: Database, graph: str) -> int:
+        """Project into GDS from the arrays (no database scan); returns the node count."""
+        return int(database.fetch("influence/project_pairs", graph=graph, src=self.src.tolist(),
+                                  dst=self.dst.tolist(), w=self.units.tolist())[0]["nodes"])
+
+    def celf(self, database: Database, graph: str, config: dict[str, Any], k: int,
+             nodes: int) -> list[tuple[str, float]]:
+        """CELF on this graph's projection for up to k seeds (fewer than the projected
+        nodes: GDS fails otherwise): (account, marginal spread) in greedy order."""
+        return [(self.names[int(node)], spread)
+                for node, spread in _celf(database, graph, config, min(k, nodes - 1))]
+
+    def seed(self, database: Database, graph: str, config: dict[str, Any],
+             k: int) -> list[tuple[str, float]]:
+        """Project, run CELF, drop the projection."""
+        if not len(self.src):
+            return []
+        try:
+            return self.celf(database, graph, config, k, self.project(database, graph))
+        finally:
+            database.fetch("refresh/drop_graph", graph=graph)
 
 
 def seeds_stage(database: Database, params: RefreshParams, run_id: str,
@@ -149,7 +168,6 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
     reach = ctx.get("reach") or {r["id"]: r for r in
                                  database.fetch("influence/account_reach", since=since)}
     pagerank = {a: round(float(ctx["pr"][i]), 9) for i, a in enumerate(accounts)}
-    community = {accounts[i]: int(labels[i]) for i in np.flatnonzero(labels >= 0).tolist()}
     config = celf_config(params, len(accounts))
     baseline = Baselines(
         followers={a: (r["declared_followers"] or r["follower_edges"] or 0)
@@ -158,42 +176,28 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
     clock.lap("inputs")
     rows: list[dict[str, Any]] = []
     failures: list[dict[str, str]] = []
-    graph = f"cm-influence-{run_id}"
-    try:
-        nodes_all = whole.project(database, graph, community)
-        clock.lap("projection")
-        scopes: list[tuple[Scope, int | None]] = [
-            (Scope("all", params.max_seeds, accounts, cascade), None)]
-        k_comm = min(COMMUNITY_SEEDS, params.max_seeds)
-        for c, size in enumerate(ctx["sizes"][:COMMUNITY_SCOPES]):
-            if size >= MIN_COMMUNITY:
-                members = [accounts[i] for i in np.flatnonzero(labels == c).tolist()]
-                scopes.append((Scope(ids[c], k_comm, members, cascade), c))
-        for scope, rank in scopes:
-            target, nodes = graph, nodes_all
-            if rank is not None:
-                target = f"{graph}-{scope.name}"
-                nodes = int(database.fetch("influence/filter_community", graph=target,
-                                           **{"from": graph}, community=rank)[0]["nodes"])
-            try:
-                found = whole.celf(database, target, config,
-                                   min(scope.k, len(scope.members), nodes - 1))
-            except Neo4jError as exc:
-                failures.append(_failure(scope.name, exc))
-                continue
-            finally:
-                if target != graph:
-                    database.fetch("refresh/drop_graph", graph=target)
-            clock.lap("celf")
-            if found:
-                rows.append(baseline.row(run_id, scope, found))
-            clock.lap("baselines")
-    finally:
-        database.fetch("refresh/drop_graph", graph=graph)
+    k_comm = min(COMMUNITY_SEEDS, params.max_seeds)
+    scopes = [(Scope("all", params.max_seeds, accounts, cascade), whole)]
+    for c, size in enumerate(ctx["sizes"][:COMMUNITY_SCOPES]):
+        if size >= MIN_COMMUNITY:
+            members = [accounts[i] for i in np.flatnonzero(labels == c).tolist()]
+            # the community's own influence graph (CELF picks inside it); spreads are
+            # simulated on the whole graph, spill-over to other communities included
+            scopes.append((Scope(ids[c], k_comm, members, cascade), whole.subgraph(members)))
+    for n, (scope, influence) in enumerate(scopes):
+        try:
+            found = influence.seed(database, f"cm-influence-{run_id}-{n}",
+                                   celf_config(params, len(influence.names)), scope.k)
+        except Neo4jError as exc:
+            failures.append(_failure(scope.name, exc))
+            continue
+        clock.lap("celf")
+        if found:
+            rows.append(baseline.row(run_id, scope, found))
+        clock.lap("baselines")
 
     topics = seed_topics(ctx.get("topic_engagement", {}), params.seed_topics)
-    done = _topic_seed_sets(database, params, run_id, topics, baseline, community, since,
-                            clock)
+    done = _topic_seed_sets(database, params, run_id, topics, baseline, ctx, clock)
     rows += done["rows"]
     failures += done["failures"]
     database.execute("influence/write_seeds", rows=rows)
@@ -249,36 +253,28 @@ class Baselines:
 
 
 def _topic_seed_sets(database: Database, params: RefreshParams, run_id: str,
-                     topics: list[str], baseline: Baselines, community: dict[str, int],
-                     since: str | None, clock: Clock) -> dict[str, list[Any]]:
+                     topics: list[str], baseline: Baselines, ctx: dict[str, Any],
+                     clock: Clock) -> dict[str, list[Any]]:
     """One seed set per topic, on the influence graph of that topic's engagement only."""
     rows: list[dict[str, Any]] = []
     failures: list[dict[str, str]] = []
     if not topics:
         return {"rows": rows, "failures": failures}
-    by_topic: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-    for r in database.fetch("influence/topic_pairs", kindWeights=params.kind_weights,
-                            since=since, topics=topics):
-        by_topic[r["topic"]].append((r["s"], r["t"], r["w"]))
-    clock.lap("topic_inputs")
+    by_topic: dict[str, list[tuple[str, str, float]]] = ctx["topic_pairs"]
     for n, topic in enumerate(topics):
-        pairs = by_topic.get(topic)
+        # pairs under one unit dropped, weights rounded half up (as for the whole graph)
+        pairs = [(s, t, int(w + 0.5)) for s, t, w in by_topic.get(topic, ()) if w >= 1]
         if not pairs:
             continue
         topic_graph = InfluenceGraph.from_pairs(pairs)
-        graph = f"cm-influence-{run_id}-t{n}"
         scope = Scope(TOPIC_PREFIX + topic, min(TOPIC_SEEDS, params.max_seeds),
                       topic_graph.names, topic_graph.cascade(params.propagation_probability))
         config = celf_config(params, len(topic_graph.names))
         try:
-            topic_graph.project(database, graph, community)
-            found = topic_graph.celf(database, graph, config,
-                                     min(scope.k, len(topic_graph.names) - 1))
+            found = topic_graph.seed(database, f"cm-influence-{run_id}-t{n}", config, scope.k)
         except Neo4jError as exc:
             failures.append(_failure(scope.name, exc))
             continue
-        finally:
-            database.fetch("refresh/drop_graph", graph=graph)
         clock.lap("topic_celf")
         if found:
             rows.append(Baselines(baseline.followers, baseline.pagerank,
