@@ -18,6 +18,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -172,11 +173,9 @@ def enqueue_refresh(database: Database, params: RefreshParams) -> str:
 
 
 @contextmanager
-def projection(database: Database, name: str, params: RefreshParams) -> Iterator[dict[str, Any]]:
+def projection(database: Database, name: str, params: RefreshParams,
+               since: str | None) -> Iterator[dict[str, Any]]:
     """Project the engagement graph; always drop it afterwards."""
-    since = None
-    if params.window_days:
-        since = (datetime.now(UTC) - timedelta(days=params.window_days)).isoformat()
     try:
         info = database.fetch("refresh/project_engagement", graph=name,
                               kindWeights=params.kind_weights,
@@ -315,8 +314,11 @@ def _pipeline(database: Database, params: RefreshParams, run_id: str,
               timings: dict[str, float]) -> dict[str, Any]:
     stage = _Stage(database, run_id, timings)
     graph = f"cm-{run_id}"
+    since = None
+    if params.window_days:
+        since = (datetime.now(UTC) - timedelta(days=params.window_days)).isoformat()
     started = time.perf_counter()
-    with projection(database, graph, params) as info:
+    with projection(database, graph, params, since) as info:
         timings["project"] = round(time.perf_counter() - started, 3)
         if not info.get("nodes"):
             raise RuntimeError("no engagement to analyse: load interactions or follows first")
@@ -332,17 +334,25 @@ def _pipeline(database: Database, params: RefreshParams, run_id: str,
                 "dampingFactor": 0.85, "concurrency": params.concurrency})
         with stage("edges"):
             edge_rows = stream_edges(database, graph)
-    with stage("metrics"):
-        built = build_results(database, params, run_id, found, ranks, edge_rows, info)
-    with stage("write"):
-        write_results(database, run_id, built)
-    if params.influence:
-        with stage("influence"):
-            built["metrics"]["influence"] = influence_stage(database, params, run_id,
-                                                            built["ctx"], info.get("since"))
-        with stage("seeds"):
-            built["metrics"]["seeds"] = seeding.seeds_stage(database, params, run_id, built["ctx"],
-                                                    info.get("since"))
+    # the influence stage's inputs are raw data: their queries start now and run on the
+    # server while metrics are computed and results written (started before the
+    # projection they slowed it more than they saved)
+    inputs = influence_inputs(database, params, since) if params.influence else None
+    try:
+        with stage("metrics"):
+            built = build_results(database, params, run_id, found, ranks, edge_rows, info)
+        with stage("write"):
+            write_results(database, run_id, built)
+        if inputs is not None:
+            with stage("influence"):
+                built["metrics"]["influence"] = influence_stage(database, params, run_id,
+                                                                built["ctx"], inputs)
+            with stage("seeds"):
+                built["metrics"]["seeds"] = seeding.seeds_stage(database, params, run_id,
+                                                                built["ctx"], since)
+    finally:
+        if inputs is not None:
+            inputs.close()
     metrics = built["metrics"]
     metrics["projection"] = {"nodes": info.get("nodes"), "relationships": info.get("relationships"),
                              "since": info.get("since")}
@@ -563,10 +573,54 @@ def _reciprocal_share(edges: analytics.Edges, n: int) -> Any:
     return np.divide(from_mutual, received, out=np.zeros(n), where=received > 0)
 
 
+class Prefetch:
+    """Named ``influence/`` read queries started at once, ``workers`` at a time, each taken
+    once with the seconds it took in its own thread (a failure re-raises on take)."""
+
+    def __init__(self, database: Database, workers: int = 2):
+        self.database = database
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prefetch")
+        self.futures: dict[str, Future[tuple[list[dict[str, Any]], float]]] = {}
+
+    def start(self, name: str, **params: Any) -> None:
+        self.futures[name] = self.pool.submit(self._run, name, params)
+
+    def _run(self, name: str, params: dict[str, Any]) -> tuple[list[dict[str, Any]], float]:
+        started = time.perf_counter()
+        rows = self.database.fetch(f"influence/{name}", **params)
+        return rows, time.perf_counter() - started
+
+    def take(self, name: str) -> tuple[list[dict[str, Any]], float]:
+        rows, seconds = self.futures.pop(name).result()
+        if not self.futures:
+            self.pool.shutdown(wait=False)
+        return rows, seconds
+
+    def close(self) -> None:
+        """Cancel what has not started; wait for what has."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def influence_inputs(database: Database, params: RefreshParams, since: str | None) -> Prefetch:
+    """Start the influence stage's independent reads (two at a time on the server)."""
+    prefetch = Prefetch(database)
+    prefetch.start("account_reach", since=since)
+    prefetch.start("topic_engagement", since=since, kindWeights=params.kind_weights)
+    prefetch.start("audience", since=since)
+    prefetch.start("follow_bursts")
+    prefetch.start("calls_to_action", since=since, hours=params.mobilisation_hours)
+    prefetch.start("post_topics", since=since)
+    prefetch.start("adoptions")
+    return prefetch
+
+
 def influence_stage(database: Database, params: RefreshParams, run_id: str,
-                    ctx: dict[str, Any], since: str | None) -> dict[str, Any]:
+                    ctx: dict[str, Any], inputs: Prefetch) -> dict[str, Any]:
     """Engagement rate, audience quality, mobilisation, topic affinity, adopter categories
-    and the influencer score of every account with activity; item adoption curves."""
+    and the influencer score of every account with activity; item adoption curves.
+
+    Seconds per metric = its queries' own durations (in their threads) + its computation
+    here; waiting is not counted (bench/influence reports them)."""
     from . import influence as inf
 
     accounts: list[str] = ctx["accounts"]
@@ -579,25 +633,29 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
         return int(labels[i]) if i is not None else -1
 
     recip = _reciprocal_share(ctx["edges"], len(accounts))
-    # seconds per metric's inputs and computation (bench/influence reports them)
     clock = {"at": time.perf_counter()}
-    timings: dict[str, float] = {}
+    timings: dict[str, float] = defaultdict(float)
 
     def lap(name: str) -> None:
         now = time.perf_counter()
-        timings[name] = round(timings.get(name, 0.0) + now - clock["at"], 3)
+        timings[name] = round(timings[name] + now - clock["at"], 3)
         clock["at"] = now
 
-    reach = {r["id"]: r for r in database.fetch("influence/account_reach", since=since)}
+    def take(name: str, metric: str) -> list[dict[str, Any]]:
+        rows, seconds = inputs.take(name)
+        timings[metric] += seconds
+        clock["at"] = time.perf_counter()
+        return rows
+
+    reach = {r["id"]: r for r in take("account_reach", "engagement_rate")}
     ctx["reach"] = reach  # the seeds stage ranks its follower baseline from the same rows
     lap("engagement_rate")
-    audience = {r["id"]: r for r in database.fetch("influence/audience", since=since)}
-    bursts = {r["id"]: r["burst_peak"] for r in database.fetch("influence/follow_bursts")}
+    audience = {r["id"]: r for r in take("audience", "audience_quality")}
+    bursts = {r["id"]: r["burst_peak"] for r in take("follow_bursts", "audience_quality")}
     lap("audience_quality")
 
     # mobilisation: per author, the mean share of its community / followers answering
-    calls = database.fetch("influence/calls_to_action", since=since,
-                           hours=params.mobilisation_hours)
+    calls = take("calls_to_action", "mobilisation")
     authors = sorted({c["author"] for c in calls})
     followers_of = {r["id"]: set(r["followers"])
                     for r in database.fetch("influence/followers_of", ids=authors)}
@@ -615,14 +673,13 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
     posts_t: dict[str, dict[str, int]] = defaultdict(dict)
     received_t: dict[str, dict[str, int]] = defaultdict(dict)
     lap("mobilisation")
-    for r in database.fetch("influence/post_topics", since=since):
+    for r in take("post_topics", "topic_affinity"):
         posts_t[r["account"]][r["topic"]] = r["n"]
     # one scan of topic-tagged engagement serves topic affinity here and the topic seed
     # sets in the seeds stage: per engaged-with account, (topic, engager, count, weight)
     topic_engagement: Counter[str] = Counter()
     topic_pairs: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
-    for r in database.fetch("influence/topic_engagement", since=since,
-                            kindWeights=params.kind_weights):
+    for r in take("topic_engagement", "topic_affinity"):
         source, received = r["s"], received_t[r["s"]]
         for topic, engager, n, w in zip(r["topics"], r["engagers"], r["ns"], r["ws"],
                                         strict=True):
@@ -635,7 +692,7 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
     # Rogers categories per item, overall and within each community
     by_item: dict[str, list[tuple[str, float]]] = defaultdict(list)
     lap("topic_affinity")
-    for r in database.fetch("influence/adoptions"):
+    for r in take("adoptions", "adopter_categories"):
         by_item[r["item"]].append((r["account"], float(r["at"])))
     account_categories: dict[str, dict[str, dict[str, str | None]]] = defaultdict(dict)
     item_rows = []
@@ -729,5 +786,5 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
                          rows=rows_out[start:start + WRITE_BATCH])
     lap("write")
     return {"accounts": len(rows_out), "items": len(item_rows), "calls_to_action": len(calls),
-            "timings": timings,
+            "timings": {k: round(v, 3) for k, v in timings.items()},
             "engagement_rate_p95": er_ref}

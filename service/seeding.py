@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -173,33 +174,36 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
         followers={a: (r["declared_followers"] or r["follower_edges"] or 0)
                    for a, r in reach.items()},
         pagerank=pagerank, runs=int(config["monteCarloSimulations"]), seed=params.random_seed)
-    clock.lap("inputs")
     rows: list[dict[str, Any]] = []
     failures: list[dict[str, str]] = []
     k_comm = min(COMMUNITY_SEEDS, params.max_seeds)
-    scopes = [(Scope("all", params.max_seeds, accounts, cascade), whole)]
+    jobs = [Job(Scope("all", params.max_seeds, accounts, cascade), whole, baseline)]
     for c, size in enumerate(ctx["sizes"][:COMMUNITY_SCOPES]):
         if size >= MIN_COMMUNITY:
             members = [accounts[i] for i in np.flatnonzero(labels == c).tolist()]
             # the community's own influence graph (CELF picks inside it); spreads are
             # simulated on the whole graph, spill-over to other communities included
-            scopes.append((Scope(ids[c], k_comm, members, cascade), whole.subgraph(members)))
-    for n, (scope, influence) in enumerate(scopes):
-        try:
-            found = influence.seed(database, f"cm-influence-{run_id}-{n}",
-                                   celf_config(params, len(influence.names)), scope.k)
-        except Neo4jError as exc:
-            failures.append(_failure(scope.name, exc))
-            continue
-        clock.lap("celf")
-        if found:
-            rows.append(baseline.row(run_id, scope, found))
-        clock.lap("baselines")
-
+            jobs.append(Job(Scope(ids[c], k_comm, members, cascade), whole.subgraph(members),
+                            baseline))
     topics = seed_topics(ctx.get("topic_engagement", {}), params.seed_topics)
-    done = _topic_seed_sets(database, params, run_id, topics, baseline, ctx, clock)
-    rows += done["rows"]
-    failures += done["failures"]
+    jobs += _topic_jobs(params, topics, baseline, ctx["topic_pairs"] if topics else {})
+    clock.lap("inputs")
+    # two CELF runs at a time on the server (the small ones are single-threaded) while
+    # this thread simulates the baselines of those already done
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="celf") as pool:
+        futures = [pool.submit(job.influence.seed, database, f"cm-influence-{run_id}-{n}",
+                               celf_config(params, len(job.influence.names)), job.scope.k)
+                   for n, job in enumerate(jobs)]
+        for job, future in zip(jobs, futures, strict=True):
+            try:
+                found = future.result()
+            except Neo4jError as exc:
+                failures.append(_failure(job.scope.name, exc))
+                continue
+            clock.lap("celf")
+            if found:
+                rows.append(job.baseline.row(run_id, job.scope, found))
+            clock.lap("baselines")
     database.execute("influence/write_seeds", rows=rows)
     clock.lap("write")
     return {"seed_sets": len(rows), "propagation_probability": params.propagation_probability,
@@ -252,36 +256,32 @@ class Baselines:
                 "members": len(scope.members)}
 
 
-def _topic_seed_sets(database: Database, params: RefreshParams, run_id: str,
-                     topics: list[str], baseline: Baselines, ctx: dict[str, Any],
-                     clock: Clock) -> dict[str, list[Any]]:
-    """One seed set per topic, on the influence graph of that topic's engagement only."""
-    rows: list[dict[str, Any]] = []
-    failures: list[dict[str, str]] = []
-    if not topics:
-        return {"rows": rows, "failures": failures}
-    by_topic: dict[str, list[tuple[str, str, float]]] = ctx["topic_pairs"]
-    for n, topic in enumerate(topics):
+@dataclass
+class Job:
+    """One seed set to compute: where CELF picks, and how its baselines are simulated."""
+
+    scope: Scope
+    influence: InfluenceGraph
+    baseline: Baselines
+
+
+def _topic_jobs(params: RefreshParams, topics: list[str], baseline: Baselines,
+                by_topic: dict[str, list[tuple[str, str, float]]]) -> list[Job]:
+    """One seed set per topic, on the influence graph of that topic's engagement only;
+    its spreads are simulated on that graph too."""
+    jobs = []
+    for topic in topics:
         # pairs under one unit dropped, weights rounded half up (as for the whole graph)
         pairs = [(s, t, int(w + 0.5)) for s, t, w in by_topic.get(topic, ()) if w >= 1]
         if not pairs:
             continue
-        topic_graph = InfluenceGraph.from_pairs(pairs)
-        scope = Scope(TOPIC_PREFIX + topic, min(TOPIC_SEEDS, params.max_seeds),
-                      topic_graph.names, topic_graph.cascade(params.propagation_probability))
-        config = celf_config(params, len(topic_graph.names))
-        try:
-            found = topic_graph.seed(database, f"cm-influence-{run_id}-t{n}", config, scope.k)
-        except Neo4jError as exc:
-            failures.append(_failure(scope.name, exc))
-            continue
-        clock.lap("topic_celf")
-        if found:
-            rows.append(Baselines(baseline.followers, baseline.pagerank,
-                                  int(config["monteCarloSimulations"]), baseline.seed)
-                        .row(run_id, scope, found))
-        clock.lap("topic_baselines")
-    return {"rows": rows, "failures": failures}
+        graph = InfluenceGraph.from_pairs(pairs)
+        config = celf_config(params, len(graph.names))
+        jobs.append(Job(Scope(TOPIC_PREFIX + topic, min(TOPIC_SEEDS, params.max_seeds),
+                              graph.names, graph.cascade(params.propagation_probability)),
+                        graph, Baselines(baseline.followers, baseline.pagerank,
+                                         int(config["monteCarloSimulations"]), baseline.seed)))
+    return jobs
 
 
 def _celf(database: Database, graph: str, config: dict[str, Any],
