@@ -47,8 +47,16 @@ def main() -> None:
         f"{result.timings['seeds']:.1f} s (all accounts k = {params.max_seeds}, the 20 "
         f"largest communities k = 5, the {len(seeds['topics'])} most-engaged topics k = 10).",
         "",
+        "Per metric: its queries' own durations (they run two at a time, from the end of "
+        "the `edges` stage, beside the `metrics` and `write` stages) + its computation; so "
+        "the column adds up to more than the stage's wall-clock time.",
+        "",
         "| metric (inputs + computation) | seconds |", "|---|---:|",
         *[f"| {k} | {v:.1f} |" for k, v in infl["timings"].items()],
+        "",
+        "Seeds stage: `celf` = waiting for CELF (projection from arrays + CELF, two "
+        "scopes at a time on the server), `baselines` = simulating CELF's seeds and the "
+        "top-k baselines in Python meanwhile.",
         "",
         "| seeds stage part | seconds |", "|---|---:|",
         *[f"| {k} | {v:.1f} |" for k, v in seeds["timings"].items()],
