@@ -512,7 +512,7 @@ def build_results(database: Database, params: RefreshParams, run_id: str, found:
     }
     ctx = {"accounts": accounts, "labels": labels, "ids": identity.ids, "comp": comp, "pr": pr,
            "edges": edges, "engagement": engagement_edges, "leader_rank": leader_rank,
-           "sizes": [t["size"] for t in tight]}
+           "sizes": [t["size"] for t in tight], "community_topics": dict(comm_topics)}
     return {"communities": communities, "members": member_rows, "levels": levels,
             "metrics": metrics, "ctx": ctx}
 

@@ -1,11 +1,12 @@
 """The seeds stage of a refresh: CELF seed sets for each scope, next to top-k baselines.
 
 Scopes: ``all`` (every analysed account, up to ``max_seeds`` seeds), the 20 largest
-communities (their stable id, up to 5 seeds) and the ``seed_topics`` topics with the most
-engagement (``topic:<name>``, up to 10 seeds). A topic's influence graph holds only the
-engagement tagged with that topic, so its seeds are the accounts whose audience engages
-with them *about that topic*, and every spread in that scope is a spread over topic
-engagement.
+communities (their stable id, up to 5 seeds), the ``seed_topics`` topics with the most
+engagement (``topic:<name>``, up to 10 seeds) and, for each of those communities, its two
+top topics (``<community>/topic:<name>``, up to 5 seeds). A topic's influence graph holds
+only the engagement tagged with that topic, so its seeds are the accounts whose audience
+engages with them *about that topic*, and every spread in that scope is a spread over
+topic engagement.
 
 One simulator (:class:`service.influence.Cascade`) re-simulates CELF's seeds and both
 baselines (top-k by follower count and by PageRank, among the scope's accounts), so the
@@ -38,6 +39,7 @@ COMMUNITY_SCOPES = 20  # the largest communities get a seed set of their own ...
 COMMUNITY_SEEDS = 5  # ... of up to this many seeds
 MIN_COMMUNITY = 10  # smaller communities get none
 TOPIC_SEEDS = 10  # seeds per topic scope
+COMMUNITY_TOPICS = 2  # each of those communities also gets one per top topic (k as above)
 TOPIC_PREFIX = "topic:"
 
 
@@ -178,15 +180,26 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
     failures: list[dict[str, str]] = []
     k_comm = min(COMMUNITY_SEEDS, params.max_seeds)
     jobs = [Job(Scope("all", params.max_seeds, accounts, cascade), whole, baseline)]
+    topic_graphs = TopicGraphs(params, baseline, ctx.get("topic_pairs", {}))
+    for topic in seed_topics(ctx.get("topic_engagement", {}), params.seed_topics):
+        job = topic_graphs.job(TOPIC_PREFIX + topic, topic,
+                               min(TOPIC_SEEDS, params.max_seeds))
+        if job is not None:
+            jobs.append(job)
     for c, size in enumerate(ctx["sizes"][:COMMUNITY_SCOPES]):
-        if size >= MIN_COMMUNITY:
-            members = [accounts[i] for i in np.flatnonzero(labels == c).tolist()]
-            # the community's own influence graph (CELF picks inside it); spreads are
-            # simulated on the whole graph, spill-over to other communities included
-            jobs.append(Job(Scope(ids[c], k_comm, members, cascade), whole.subgraph(members),
-                            baseline))
-    topics = seed_topics(ctx.get("topic_engagement", {}), params.seed_topics)
-    jobs += _topic_jobs(params, topics, baseline, ctx["topic_pairs"] if topics else {})
+        if size < MIN_COMMUNITY:
+            continue
+        members = [accounts[i] for i in np.flatnonzero(labels == c).tolist()]
+        # the community's own influence graph (CELF picks inside it); spreads are
+        # simulated on the whole graph, spill-over to other communities included
+        jobs.append(Job(Scope(ids[c], k_comm, members, cascade), whole.subgraph(members),
+                        baseline))
+        # and for its own top topics: CELF among its members on that topic's graph
+        for topic in seed_topics(ctx.get("community_topics", {}).get(c, {}),
+                                 COMMUNITY_TOPICS):
+            job = topic_graphs.job(f"{ids[c]}/{TOPIC_PREFIX}{topic}", topic, k_comm, members)
+            if job is not None:
+                jobs.append(job)
     clock.lap("inputs")
     # two CELF runs at a time on the server (the small ones are single-threaded) while
     # this thread simulates the baselines of those already done
@@ -210,6 +223,7 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
             "monte_carlo_simulations": config["monteCarloSimulations"],
             "topics": [r["scope"][len(TOPIC_PREFIX):] for r in rows
                        if r["scope"].startswith(TOPIC_PREFIX)],
+            "community_topics": [r["scope"] for r in rows if f"/{TOPIC_PREFIX}" in r["scope"]],
             "failures": failures, "timings": clock.timings}
 
 
@@ -265,23 +279,44 @@ class Job:
     baseline: Baselines
 
 
-def _topic_jobs(params: RefreshParams, topics: list[str], baseline: Baselines,
-                by_topic: dict[str, list[tuple[str, str, float]]]) -> list[Job]:
-    """One seed set per topic, on the influence graph of that topic's engagement only;
-    its spreads are simulated on that graph too."""
-    jobs = []
-    for topic in topics:
-        # pairs under one unit dropped, weights rounded half up (as for the whole graph)
-        pairs = [(s, t, int(w + 0.5)) for s, t, w in by_topic.get(topic, ()) if w >= 1]
-        if not pairs:
-            continue
-        graph = InfluenceGraph.from_pairs(pairs)
-        config = celf_config(params, len(graph.names))
-        jobs.append(Job(Scope(TOPIC_PREFIX + topic, min(TOPIC_SEEDS, params.max_seeds),
-                              graph.names, graph.cascade(params.propagation_probability)),
-                        graph, Baselines(baseline.followers, baseline.pagerank,
-                                         int(config["monteCarloSimulations"]), baseline.seed)))
-    return jobs
+class TopicGraphs:
+    """The influence graph of each topic's engagement (built once per topic) and the jobs
+    on it: the whole topic, or one community's members within it. Spreads are simulated
+    on the topic's graph; baselines rank the scope's accounts in that graph."""
+
+    def __init__(self, params: RefreshParams, baseline: Baselines,
+                 by_topic: dict[str, list[tuple[str, str, float]]]):
+        self.params, self.baseline, self.by_topic = params, baseline, by_topic
+        self.built: dict[str, tuple[InfluenceGraph, inf.Cascade, Baselines] | None] = {}
+
+    def _graph(self, topic: str) -> tuple[InfluenceGraph, inf.Cascade, Baselines] | None:
+        if topic not in self.built:
+            # pairs under one unit dropped, weights rounded half up (as for the whole graph)
+            pairs = [(s, t, int(w + 0.5)) for s, t, w in self.by_topic.get(topic, ())
+                     if w >= 1]
+            if not pairs:
+                self.built[topic] = None
+            else:
+                graph = InfluenceGraph.from_pairs(pairs)
+                runs = int(celf_config(self.params, len(graph.names))["monteCarloSimulations"])
+                self.built[topic] = (
+                    graph, graph.cascade(self.params.propagation_probability),
+                    Baselines(self.baseline.followers, self.baseline.pagerank, runs,
+                              self.baseline.seed))
+        return self.built[topic]
+
+    def job(self, scope: str, topic: str, k: int,
+            members: list[str] | None = None) -> Job | None:
+        """A seed-set job on the topic's graph (restricted to ``members`` if given)."""
+        built = self._graph(topic)
+        if built is None:
+            return None
+        graph, cascade, baseline = built
+        if members is not None:
+            graph = graph.subgraph(members)
+            if not len(graph.src):
+                return None
+        return Job(Scope(scope, k, graph.names, cascade), graph, baseline)
 
 
 def _celf(database: Database, graph: str, config: dict[str, Any],

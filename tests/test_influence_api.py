@@ -362,7 +362,15 @@ def test_topic_seed_sets_use_only_that_topics_engagement(
 
     missing = error(client, "/v1/seeds?topic=knitting", 404)["message"]
     assert "2 topics with the most engagement (coffee, tea)" in missing
-    assert "not for both" in error(client, "/v1/seeds?topic=tea&community=c1", 422)["message"]
+
+    # topic within a community: the tea community's top topic is tea (and only tea)
+    tea_community = get(client, "/v1/accounts/tea0")["community_id"]
+    both = get(client, f"/v1/seeds?topic=tea&community={tea_community}&k=2")
+    assert both["scope"] == f"{tea_community}/topic:tea"
+    assert [s["id"] for s in both["seeds"]][0] == "tea0"
+    assert {s["id"] for s in both["seeds"]} <= set(TEA)
+    other = error(client, f"/v1/seeds?topic=coffee&community={tea_community}", 404)["message"]
+    assert f"community '{tea_community}': computed for its 1 top topics (tea)" in other
 
     refresh(clean_db)  # reproducible with the fixed random seed
     assert [s["id"] for s in get(client, "/v1/seeds?topic=tea&k=3")["seeds"]] == chosen["tea"]

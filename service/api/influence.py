@@ -100,22 +100,26 @@ def influencers(args: dict[str, Any]) -> dict[str, Any]:
 def seeds(args: dict[str, Any]) -> dict[str, Any]:
     """The k accounts to seed (CELF, independent cascade), against top-k baselines.
 
-    Scope: all accounts (default), one of the 20 largest communities (``community``) or one
+    Scope: all accounts (default), one of the 20 largest communities (``community``), one
     of the most-engaged topics (``topic``: CELF on the influence graph of that topic's
-    engagement only). 404 names what the run computed."""
+    engagement only), or both: one of that community's two top topics, CELF among its
+    members on the topic's graph. 404 names what the run computed."""
     run_id = serving_run()
     topic, community = args["topic"], args["community"]
-    if topic is not None and community is not None:
-        raise ApiError(422, "seed sets are computed per community or per topic, not for "
-                            "both: pass topic or community")
-    scope = TOPIC_PREFIX + topic if topic is not None else community or "all"
+    scope = community or "all"
+    if topic is not None:
+        scope = f"{community}/{TOPIC_PREFIX}{topic}" if community else TOPIC_PREFIX + topic
     row = db().fetch("read/seed_set", runId=run_id, scope=scope)[0]["seeds"]
     if row is None:
         if topic is not None:
-            topics = [r["scope"][len(TOPIC_PREFIX):] for r in
-                      db().fetch("read/seed_scopes", runId=run_id, prefix=TOPIC_PREFIX)]
-            raise ApiError(404, f"no seed set for topic {topic!r} in run {run_id}: computed "
-                                f"for the {len(topics)} topics with the most engagement"
+            prefix = f"{community}/{TOPIC_PREFIX}" if community else TOPIC_PREFIX
+            topics = [r["scope"][len(prefix):] for r in
+                      db().fetch("read/seed_scopes", runId=run_id, prefix=prefix)]
+            where = (f"community {community!r}: computed for its {len(topics)} top topics"
+                     if community else
+                     f"run {run_id}: computed for the {len(topics)} topics with the most "
+                     "engagement")
+            raise ApiError(404, f"no seed set for topic {topic!r} in {where}"
                                 + (f" ({', '.join(topics)})" if topics else ""))
         raise ApiError(404, f"no seed set for {scope!r} in run {run_id} "
                             "(computed for all accounts and the 20 largest communities)")
