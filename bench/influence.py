@@ -45,7 +45,9 @@ def main() -> None:
         f"({infl['accounts']:,} accounts, {infl['items']} items, "
         f"{infl['calls_to_action']:,} calls to action), stage `seeds` "
         f"{result.timings['seeds']:.1f} s (all accounts k = {params.max_seeds}, the 20 "
-        f"largest communities k = 5, the {len(seeds['topics'])} most-engaged topics k = 10).",
+        f"largest communities k = 5, the {len(seeds['topics'])} most-engaged topics k = 10, "
+        f"{len(seeds.get('community_topics', []))} community top topics k = 5: "
+        f"{seeds['seed_sets']} seed sets).",
         "",
         "Per metric: its queries' own durations (they run two at a time, from the end of "
         "the `edges` stage, beside the `metrics` and `write` stages) + its computation; so "
