@@ -31,6 +31,7 @@ import pandas as pd
 from . import analytics, seeding
 from .cypher import query
 from .db import Database
+from .timing import Clock
 
 log = logging.getLogger(__name__)
 
@@ -349,7 +350,7 @@ def _pipeline(database: Database, params: RefreshParams, run_id: str,
                                                                 built["ctx"], inputs)
             with stage("seeds"):
                 built["metrics"]["seeds"] = seeding.seeds_stage(database, params, run_id,
-                                                                built["ctx"], since)
+                                                                built["ctx"])
     finally:
         if inputs is not None:
             inputs.close()
@@ -633,18 +634,13 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
         return int(labels[i]) if i is not None else -1
 
     recip = _reciprocal_share(ctx["edges"], len(accounts))
-    clock = {"at": time.perf_counter()}
-    timings: dict[str, float] = defaultdict(float)
-
-    def lap(name: str) -> None:
-        now = time.perf_counter()
-        timings[name] = round(timings[name] + now - clock["at"], 3)
-        clock["at"] = now
+    clock = Clock()
+    lap = clock.lap
 
     def take(name: str, metric: str) -> list[dict[str, Any]]:
         rows, seconds = inputs.take(name)
-        timings[metric] += seconds
-        clock["at"] = time.perf_counter()
+        clock.add(metric, seconds)
+        clock.restart()  # waiting for a query is not counted
         return rows
 
     reach = {r["id"]: r for r in take("account_reach", "engagement_rate")}
@@ -786,5 +782,5 @@ def influence_stage(database: Database, params: RefreshParams, run_id: str,
                          rows=rows_out[start:start + WRITE_BATCH])
     lap("write")
     return {"accounts": len(rows_out), "items": len(item_rows), "calls_to_action": len(calls),
-            "timings": {k: round(v, 3) for k, v in timings.items()},
+            "timings": clock.timings,
             "engagement_rate_p95": er_ref}

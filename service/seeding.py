@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,6 +26,7 @@ from neo4j.exceptions import Neo4jError
 
 from . import influence as inf
 from .db import Database
+from .timing import Clock
 
 if TYPE_CHECKING:
     from .jobs import RefreshParams
@@ -159,7 +159,7 @@ class InfluenceGraph:
 
 
 def seeds_stage(database: Database, params: RefreshParams, run_id: str,
-                ctx: dict[str, Any], since: str | None) -> dict[str, Any]:
+                ctx: dict[str, Any]) -> dict[str, Any]:
     """CELF seed sets (overall, per community, per topic) and top-k baselines."""
     accounts: list[str] = ctx["accounts"]
     labels, ids = ctx["labels"], ctx["ids"]
@@ -168,8 +168,7 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
     if not len(whole.src):
         return {"seed_sets": 0, "topics": []}
     cascade = whole.cascade(params.propagation_probability)
-    reach = ctx.get("reach") or {r["id"]: r for r in
-                                 database.fetch("influence/account_reach", since=since)}
+    reach = ctx["reach"]  # the influence stage's rows (it always runs first)
     pagerank = {a: round(float(ctx["pr"][i]), 9) for i, a in enumerate(accounts)}
     config = celf_config(params, len(accounts))
     baseline = Baselines(
@@ -225,19 +224,6 @@ def seeds_stage(database: Database, params: RefreshParams, run_id: str,
                        if r["scope"].startswith(TOPIC_PREFIX)],
             "community_topics": [r["scope"] for r in rows if f"/{TOPIC_PREFIX}" in r["scope"]],
             "failures": failures, "timings": clock.timings}
-
-
-class Clock:
-    """Seconds spent per named part, accumulated (bench/influence reports them)."""
-
-    def __init__(self) -> None:
-        self.timings: dict[str, float] = {}
-        self._at = time.perf_counter()
-
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.timings[name] = round(self.timings.get(name, 0.0) + now - self._at, 3)
-        self._at = now
 
 
 @dataclass

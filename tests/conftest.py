@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -107,3 +108,22 @@ def client(app: Flask) -> FlaskClient:
 def auth(role: str) -> dict[str, str]:
     """Headers carrying the development key of a role."""
     return {"Authorization": f"Bearer {DEV_KEYS[role]}"}
+
+
+ERROR_KEYS = {"code", "status", "message"}
+
+
+def get(client: FlaskClient, url: str, role: str = "read") -> Any:
+    """GET with a key of ``role``; insist on 200 and return the JSON body."""
+    resp = client.get(url, headers=auth(role))
+    assert resp.status_code == 200, resp.get_json()
+    return resp.get_json()
+
+
+def error(client: FlaskClient, url: str, status: int) -> dict[str, Any]:
+    """GET with the read key; insist on ``status`` in the one error shape."""
+    resp = client.get(url, headers=auth("read"))
+    assert resp.status_code == status, resp.get_json()
+    body = resp.get_json()
+    assert set(body) >= ERROR_KEYS and body["code"] == status
+    return dict(body)

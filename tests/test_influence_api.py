@@ -24,12 +24,11 @@ from service.db import Database
 from service.jobs import RefreshParams, RunResult, run_refresh
 from service.loading import prepare_row, write_batch
 
-from .conftest import auth, wipe
+from .conftest import error, get, wipe
 
 DAY = datetime(2024, 1, 10, tzinfo=UTC)  # midnight UTC: DAY + <24 h is one calendar day
 T0 = datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
 BATCH = 10_000
-ERROR_KEYS = {"code", "status", "message"}
 ROGERS_200 = {"innovator": 5, "early_adopter": 27, "early_majority": 68, "late_majority": 68,
               "laggard": 32}
 
@@ -67,20 +66,6 @@ def refresh(database: Database, **overrides: Any) -> RunResult:
     return result
 
 
-def get(client: FlaskClient, url: str) -> Any:
-    """GET with the read key; insist on 200 and return the JSON body."""
-    resp = client.get(url, headers=auth("read"))
-    assert resp.status_code == 200, resp.get_json()
-    return resp.get_json()
-
-
-def error(client: FlaskClient, url: str, status: int) -> dict[str, Any]:
-    """GET with the read key; insist on ``status`` in the one error shape."""
-    resp = client.get(url, headers=auth("read"))
-    assert resp.status_code == status, resp.get_json()
-    body = resp.get_json()
-    assert set(body) >= ERROR_KEYS and body["code"] == status
-    return dict(body)
 
 
 def influence_of(client: FlaskClient, account: str) -> dict[str, Any]:

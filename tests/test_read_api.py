@@ -23,7 +23,7 @@ from service.db import Database
 from service.jobs import RefreshParams, current_run, run_refresh
 from service.loading import prepare_row, write_batch
 
-from .conftest import auth, wipe
+from .conftest import auth, error, get, wipe
 
 T0 = datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
 TEA = [f"t{i}" for i in range(10)]
@@ -31,7 +31,6 @@ COFFEE = [f"c{i}" for i in range(8)]
 LEADER_COMPONENTS = {"influence", "community_share", "reach"}
 SCORE_KEYS = {"leader_score", "influence", "community_share", "reach", "pagerank",
               "participation"}
-ERROR_KEYS = {"code", "status", "message"}
 
 
 # ------------------------------------------------------------------------------ fixture graph
@@ -101,20 +100,6 @@ def world(database: Database) -> World:
     return cached
 
 
-def get(client: FlaskClient, url: str, role: str = "read") -> Any:
-    """GET with a key of ``role``; insist on 200 and return the JSON body."""
-    resp = client.get(url, headers=auth(role))
-    assert resp.status_code == 200, resp.get_json()
-    return resp.get_json()
-
-
-def error(client: FlaskClient, url: str, status: int) -> dict[str, Any]:
-    """GET with the read key; insist on ``status`` in the one error shape."""
-    resp = client.get(url, headers=auth("read"))
-    assert resp.status_code == status, resp.get_json()
-    body = resp.get_json()
-    assert set(body) >= ERROR_KEYS and body["code"] == status
-    return body
 
 
 # ------------------------------------------------------------------------------ before a run
