@@ -16,8 +16,12 @@ import time
 
 from service import neo4j_local
 from service.db import Database
-from service.jobs import RefreshParams, run_refresh
-from service.seeding import CELF_BUDGET, InfluenceGraph
+from service.refresh.influence_metrics import followers as follower_count
+from service.refresh.params import RefreshParams
+from service.refresh.pipeline import run_refresh
+from service.refresh.runs import current_run
+from service.refresh.seed_graphs import InfluenceGraph, celf_config
+from service.refresh.seeds import celf, project_influence
 
 from .instances import instance_settings
 from .results import write_section
@@ -77,17 +81,16 @@ def main() -> None:
     influence = InfluenceGraph.from_pairs(pairs)
     cascade = influence.cascade(params.propagation_probability)
     reach = database.fetch("influence/account_reach", since=None)
-    followers = sorted(reach, key=lambda r: (-(r["declared_followers"] or r["follower_edges"]
-                                               or 0), r["id"]))
+    followers = sorted(reach, key=lambda r: (-follower_count(r), r["id"]))
+    run_id = current_run(database)["runId"]
     with database.session() as session:
-        run_id = session.run("MATCH (p:CurrentRun) RETURN p.runId AS r").single()["r"]
         pr = session.run("MATCH (a:Account)-[m:MEMBER_OF {runId: $r}]->() "
                          "RETURN a.id AS id, m.pagerank AS pr ORDER BY pr DESC, id LIMIT 20",
                          r=run_id).data()
     graph = "bench-influence"
-    nodes_projected = influence.project(database, graph)
-    nodes = len(reach)
-    sims = max(10, min(params.seed_simulations, CELF_BUDGET // max(nodes, 1)))
+    nodes_projected = project_influence(database, graph, influence)
+    config = celf_config(params, len(reach))
+    sims = config["monteCarloSimulations"]
     rows = ["", f"CELF: {sims} Monte Carlo simulations (budgeted above 20k accounts), "
             "concurrency 4, p = 0.02 per unit of engagement; spreads re-simulated with 100 "
             "runs of the same cascade for every seed set.", "",
@@ -96,15 +99,12 @@ def main() -> None:
     try:
         for k in KS:
             t = time.perf_counter()
-            found = influence.celf(database, graph, {
-                "monteCarloSimulations": sims, "concurrency": 4,
-                "propagationProbability": params.propagation_probability, "randomSeed": 42}, k,
-                nodes_projected)
+            found = celf(database, graph, config, min(k, nodes_projected - 1))
             secs = time.perf_counter() - t
-            celf = cascade.spread([account for account, _ in found])
+            spread = cascade.spread([influence.names[node] for node, _ in found])
             top_f = cascade.spread([r["id"] for r in followers[:k]])
             top_p = cascade.spread([r["id"] for r in pr[:k]])
-            rows.append(f"| {k} | {secs:.1f} | {celf:.1f} | {top_f:.1f} | {top_p:.1f} |")
+            rows.append(f"| {k} | {secs:.1f} | {spread:.1f} | {top_f:.1f} | {top_p:.1f} |")
             print(rows[-1], flush=True)
     finally:
         database.fetch("refresh/drop_graph", graph=graph)

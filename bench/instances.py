@@ -23,7 +23,4 @@ def instance_settings(name: str) -> Settings:
 
 def wipe(database: Database) -> None:
     """Empty a benchmark database."""
-    with database.session() as session:
-        session.run(
-            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 20000 ROWS"
-        ).consume()
+    database.wipe()

@@ -34,6 +34,8 @@ from sklearn.metrics import normalized_mutual_info_score
 from service import neo4j_local
 from service.db import Database
 from service.loading import prepare_row, write_batch
+from service.refresh.params import RefreshParams
+from service.refresh.pipeline import run_refresh
 from service.settings import Settings
 
 from .instances import instance_settings, wipe
@@ -197,19 +199,15 @@ class ServiceRun:
 
 def service_refresh(database: Database, g: Lfr, algorithm: str) -> ServiceRun:
     """Run the service's refresh with ``algorithm`` and score its membership."""
-    from service.jobs import RefreshParams, run_refresh  # the pipeline may be absent
-
-    fields = getattr(RefreshParams, "__dataclass_fields__", {})
-    overrides = {k: v for k, v in SEED_STAGE_OVERRIDES.items() if k in fields}
     params = RefreshParams(algorithm=algorithm, resolution=1.0,
                            min_community_size=MIN_COMMUNITY_SIZE, window_days=None,
-                           random_seed=g.seed, concurrency=1, **overrides)
+                           random_seed=g.seed, concurrency=1, **SEED_STAGE_OVERRIDES)
     started = time.perf_counter()
     result = run_refresh(database, params)
     seconds = time.perf_counter() - started
     if result.status != "succeeded":
         raise RuntimeError(f"{algorithm} refresh {result.run_id}: {result.status}: "
-                           f"{getattr(result, 'error', None) or result.metrics}")
+                           f"{result.error or result.metrics}")
     labels = membership_labels(database, result.run_id, g.n)
     sizes = np.bincount(labels)
     return ServiceRun(nmi=nmi(g.truth, labels), seconds=seconds,

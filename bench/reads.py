@@ -14,7 +14,8 @@ import time
 
 from service import create_app, neo4j_local
 from service.db import Database
-from service.jobs import RefreshParams, run_refresh
+from service.refresh.params import RefreshParams
+from service.refresh.pipeline import run_refresh
 
 from .instances import instance_settings
 from .results import write_section

@@ -34,8 +34,10 @@ from service import neo4j_local
 from service.db import Database
 from service.generator import PRESETS, generate
 from service.importer import run_import
-from service.loading import ENTITIES
+from service.refresh.params import RefreshParams
+from service.refresh.pipeline import run_refresh
 from service.settings import Settings
+from service.vocabulary import ENTITIES
 
 from .quality import bench_settings
 from .results import write_section
@@ -202,8 +204,6 @@ class Refresh:
 def service_refresh(database: Database, algorithm: str, concurrency: int,
                     **extra: Any) -> Refresh:
     """Run the service's full refresh; raise unless it succeeded."""
-    from service.jobs import RefreshParams, run_refresh  # the pipeline may be absent
-
     params = RefreshParams(algorithm=algorithm, resolution=1.0,
                            min_community_size=MIN_COMMUNITY_SIZE, window_days=None,
                            random_seed=SEED, concurrency=concurrency, **extra)
@@ -212,16 +212,9 @@ def service_refresh(database: Database, algorithm: str, concurrency: int,
     seconds = time.perf_counter() - started
     if result.status != "succeeded":
         raise RuntimeError(f"{algorithm} refresh {result.run_id}: {result.status}: "
-                           f"{getattr(result, 'error', None) or result.metrics}")
+                           f"{result.error or result.metrics}")
     label = algorithm + "".join(f" ({k}={v})" for k, v in extra.items())
     return Refresh(label, seconds, dict(result.timings), dict(result.metrics), result.run_id)
-
-
-def has_influence_switch() -> bool:
-    """Whether RefreshParams can skip the influence and seed stages."""
-    from service.jobs import RefreshParams
-
-    return "influence" in getattr(RefreshParams, "__dataclass_fields__", {})
 
 
 def networkit_runs(wg: WeightedGraph) -> dict[str, tuple[float, np.ndarray]]:
@@ -278,7 +271,7 @@ def main() -> None:
             print(f"service refresh ({algorithm}) ...", flush=True)
             refreshes.append(service_refresh(database, algorithm, args.concurrency))
             print(f"   {refreshes[-1].seconds:.1f}s  {refreshes[-1].timings}", flush=True)
-        if algorithms and has_influence_switch():
+        if algorithms:
             print(f"service refresh ({algorithms[0]}, influence=False) ...", flush=True)
             refreshes.append(service_refresh(database, algorithms[0], args.concurrency,
                                              influence=False))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,16 +27,6 @@ MAX_LINKS = 500
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
-
-
-@dataclass
-class Partition:
-    """Node-indexed results: community label per node (-1 = unclustered) and levels."""
-
-    accounts: list[str]
-    labels: IntArray  # final community per node, compacted to 0..k-1, -1 = unclustered
-    raw_labels: IntArray  # the algorithm's labels, all communities (for modularity)
-    levels: list[IntArray] = field(default_factory=list)  # finer levels, coarse → fine
 
 
 @dataclass

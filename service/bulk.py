@@ -21,8 +21,9 @@ from typing import Any, TextIO
 import marshmallow as ma
 
 from .db import Database
-from .loading import ENTITIES, WriteResult, prepare_row, write_batch
+from .loading import WriteResult, prepare_row, write_batch
 from .schemas import ROW_SCHEMAS
+from .vocabulary import ENTITIES
 
 SUFFIXES = (".csv", ".jsonl", ".ndjson")
 LIST_SEPARATOR = "|"  # topics in CSV cells: tea|coffee

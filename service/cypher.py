@@ -5,7 +5,7 @@ with a ``//`` header::
 
     // purpose: what it does and why
     // params: rows, since          (every $parameter the body uses; "none" if none)
-    // mode: read | write | schema
+    // mode: read | write | gds | schema   (decides routing: see service.db)
     // name: load/merge_follows     (optional; defaults to the path)
 
 Schema files may hold several statements separated by ``;``. The loader fails fast,
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CYPHER_DIR = Path(__file__).resolve().parents[1] / "cypher"
-MODES = ("read", "write", "schema")
+MODES = ("read", "write", "gds", "schema")
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # strings and comments in one pass, leftmost first: an apostrophe in a comment does not
 # open a string, and '//' inside a string is not a comment
@@ -35,14 +35,20 @@ class CypherFileError(ValueError):
 
 @dataclass(frozen=True)
 class Query:
-    """One named query: its text, declared parameters, mode and source file."""
+    """One named query: its text, declared parameters, mode and source file (the header's
+    purpose line is for readers and is only required to be there)."""
 
     name: str
     text: str
     params: frozenset[str]
     mode: str
-    purpose: str
     path: Path
+
+    @property
+    def autocommit(self) -> bool:
+        """True when the query batches itself (``IN TRANSACTIONS``): it must run in an
+        auto-commit transaction."""
+        return "IN TRANSACTIONS" in _code_only(self.text).upper()
 
     @property
     def statements(self) -> list[str]:
@@ -105,7 +111,6 @@ def parse_file(path: Path, root: Path) -> Query:
         text=body,
         params=frozenset(declared),
         mode=mode,
-        purpose=header["purpose"],
         path=path,
     )
 

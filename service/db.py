@@ -1,7 +1,18 @@
 """One Neo4j driver per process, created lazily (after gunicorn forks) and closed at exit.
 
-Queries come from ``cypher/`` by name and run inside managed transaction functions, which
-the driver retries on transient errors; every function passed here must be idempotent.
+Every query comes from ``cypher/`` by name, its parameters checked against the file's
+header, and the header's ``// mode:`` decides how it runs:
+
+    read     a managed read transaction, routed to any member of a cluster
+    write    a managed write transaction, routed to the leader
+    gds      GDS catalogue and algorithm calls: a managed transaction routed to the leader
+             (the in-memory graphs of one refresh must all live on one server)
+    schema   each ``;``-separated statement in its own auto-commit transaction
+
+A query using ``CALL { ... } IN TRANSACTIONS`` runs in an auto-commit transaction
+whatever its mode (Neo4j refuses it inside a managed one). Managed transactions are
+retried by the driver on transient errors, so every query and transaction function
+passed here must be idempotent.
 """
 
 from __future__ import annotations
@@ -13,12 +24,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j import Driver, GraphDatabase, ManagedTransaction
+import pandas as pd
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Result, RoutingControl
 
-from .cypher import query
+from .cypher import Query, library, query
 from .settings import Settings
 
 T = TypeVar("T")
+ROUTING = {"read": RoutingControl.READ, "write": RoutingControl.WRITE,
+           "gds": RoutingControl.WRITE, "schema": RoutingControl.WRITE}
 
 
 class Database:
@@ -36,20 +50,21 @@ class Database:
         if self._driver is None or self._pid != os.getpid():
             with self._lock:
                 if self._driver is None or self._pid != os.getpid():
-                    s = self.settings
-                    self._driver = GraphDatabase.driver(
-                        s.neo4j_uri,
-                        auth=(s.neo4j_user, s.neo4j_password),
-                        connection_timeout=s.connection_timeout,
-                        connection_acquisition_timeout=s.connection_timeout * 2,
-                        max_transaction_retry_time=s.retry_seconds,
-                        user_agent="community-map/0.1",
-                        # schema-less warnings (a label not created yet) are noise here
-                        notifications_min_severity="OFF",
-                    )
+                    self._driver = self._connect()
                     self._pid = os.getpid()
                     atexit.register(self._driver.close)
         return self._driver
+
+    def _connect(self) -> Driver:
+        s = self.settings
+        return GraphDatabase.driver(
+            s.neo4j_uri, auth=(s.neo4j_user, s.neo4j_password),
+            connection_timeout=s.connection_timeout,
+            connection_acquisition_timeout=s.connection_timeout * 2,
+            max_transaction_retry_time=s.retry_seconds, user_agent="community-map/0.1",
+            # schema-less warnings (a label not created yet) are noise here
+            notifications_min_severity="OFF",
+        )
 
     def close(self) -> None:
         """Close the driver (at process exit or end of a CLI command)."""
@@ -61,32 +76,35 @@ class Database:
         """A session on the configured database (use it in a ``with`` block)."""
         return self.driver.session(database=self.settings.neo4j_database, **kwargs)
 
-    def read(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run an idempotent read transaction function."""
-        with self.session() as session:
-            return session.execute_read(work, *args, **kwargs)
-
     def write(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run an idempotent write transaction function."""
+        """Run an idempotent write transaction function (several named queries at once:
+        use :func:`run_in` inside it)."""
         with self.session() as session:
             return session.execute_write(work, *args, **kwargs)
 
-    def fetch(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        """Run the named read query and return its records as dicts."""
-        _check_params(name, params)
-        return self.read(neo4j.unit_of_work(metadata={"query": name})(fetch_named), name, params)
+    def _run(self, name: str, params: dict[str, Any], transform: Callable[[Result], T]) -> T:
+        q = checked(name, params)
+        if q.autocommit:
+            access = neo4j.READ_ACCESS if q.mode == "read" else neo4j.WRITE_ACCESS
+            with self.session(default_access_mode=access) as session:
+                return transform(session.run(neo4j.Query(q.text, metadata={"query": name}),
+                                             params))
+        return self.driver.execute_query(
+            neo4j.Query(q.text, metadata={"query": name}), params,
+            routing_=ROUTING[q.mode], database_=self.settings.neo4j_database,
+            result_transformer_=transform)
 
-    def frame(self, name: str, **params: Any) -> Any:
-        """Run the named read query and return a pandas DataFrame (fast for big results)."""
-        _check_params(name, params)
-        work = neo4j.unit_of_work(metadata={"query": name})(frame_named)
-        return self.read(work, name, params)
+    def fetch(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run the named query and return its records as dicts."""
+        return self._run(name, params, records)
+
+    def frame(self, name: str, **params: Any) -> pd.DataFrame:
+        """Run the named query and return a pandas DataFrame (fast for big results)."""
+        return self._run(name, params, Result.to_df)
 
     def execute(self, name: str, **params: Any) -> dict[str, int]:
-        """Run the named write query; return its update counters (and integer columns)."""
-        _check_params(name, params)
-        work = neo4j.unit_of_work(metadata={"query": name})(execute_named)
-        return self.write(work, name, params)
+        """Run the named query; return its update counters (and its integer columns)."""
+        return self._run(name, params, counters)
 
     def probe(self) -> dict[str, Any]:
         """One quick auto-commit round trip (no retries): versions of Neo4j and GDS."""
@@ -98,8 +116,6 @@ class Database:
 
     def apply_schema(self) -> list[str]:
         """Apply every ``schema/*`` query (constraints, indexes); idempotent by IF NOT EXISTS."""
-        from .cypher import library
-
         applied = []
         for name in library().names("schema/"):
             for statement in query(name).statements:
@@ -107,47 +123,44 @@ class Database:
                 with self.session() as session:
                     session.run(neo4j.Query(statement, metadata={"query": name})).consume()
             applied.append(name)
-        with self.session() as session:
-            session.run("CALL db.awaitIndexes(300)").consume()
+        self.fetch("health/await_indexes")
         return applied
 
-
-def _check_params(name: str, params: dict[str, Any]) -> None:
-    expected = query(name).params
-    if set(params) != expected:
-        raise TypeError(
-            f"query {name!r} takes parameters {sorted(expected)}, got {sorted(params)}"
-        )
+    def wipe(self) -> None:
+        """Delete all data and drop every GDS projection; the schema is kept (tests,
+        benchmarks)."""
+        self.execute("admin/delete_everything")
+        self.fetch("admin/drop_projections")
 
 
-def fetch_named(tx: ManagedTransaction, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Transaction function: run a named query and return records as dicts.
+def checked(name: str, params: dict[str, Any]) -> Query:
+    """The named query, after checking that ``params`` are exactly the declared ones."""
+    q = query(name)
+    if set(params) != q.params:
+        raise TypeError(f"query {name!r} takes parameters {sorted(q.params)}, "
+                        f"got {sorted(params)}")
+    return q
 
-    Values are left as the driver decoded them (``record.data()`` would walk every nested
-    list element by element, which cost ~30 s on a 1.6M-edge stream); queries return
-    maps and scalars, not nodes."""
-    result = tx.run(query(name).text, params)
+
+def run_in(tx: ManagedTransaction, name: str, **params: Any) -> Result:
+    """Run a named query inside a transaction function (parameters checked)."""
+    return tx.run(checked(name, params).text, params)
+
+
+def records(result: Result) -> list[dict[str, Any]]:
+    """Records as dicts, values as the driver decoded them (``record.data()`` would walk
+    every nested list element by element: ~30 s on a 1.6M-edge stream)."""
     keys = result.keys()
     return [dict(zip(keys, record.values(), strict=True)) for record in result]
 
 
-def execute_named(tx: ManagedTransaction, name: str, params: dict[str, Any]) -> dict[str, int]:
-    """Transaction function: run a named write query and return its counters."""
-    result = tx.run(query(name).text, params)
-    records = [record.data() for record in result]
-    counters = result.consume().counters
-    out = {
-        "nodes_created": counters.nodes_created,
-        "relationships_created": counters.relationships_created,
-        "properties_set": counters.properties_set,
-        "nodes_deleted": counters.nodes_deleted,
-        "relationships_deleted": counters.relationships_deleted,
-    }
-    if records:
-        out.update({k: v for k, v in records[0].items() if isinstance(v, int)})
+def counters(result: Result) -> dict[str, int]:
+    """Update counters of a write, plus the integer columns of its first record."""
+    first = result.peek()
+    c = result.consume().counters
+    out = {"nodes_created": c.nodes_created, "relationships_created": c.relationships_created,
+           "properties_set": c.properties_set, "nodes_deleted": c.nodes_deleted,
+           "relationships_deleted": c.relationships_deleted}
+    if first is not None:
+        out.update({k: v for k, v in first.items() if isinstance(v, int)})
     return out
-
-
-def frame_named(tx: ManagedTransaction, name: str, params: dict[str, Any]) -> Any:
-    """Transaction function: run a named query and return its result as a DataFrame."""
-    return tx.run(query(name).text, params).to_df()

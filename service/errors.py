@@ -22,6 +22,8 @@ from flask import Flask, Response, jsonify
 from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 from werkzeug.exceptions import HTTPException
 
+from .refresh.params import describe_errors
+
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
 
@@ -67,12 +69,24 @@ def handle_http_exception(error: HTTPException) -> Response:
     errors = data.get("errors") or data.get("messages")
     if code == 422 and isinstance(errors, dict):
         # webargs nests errors under the location ("json", "query"); keep that: it says where.
-        message = "validation failed: see errors"
+        message = validation_message(errors)
     else:
         message = data.get("message") or error.description or HTTPStatus(code).phrase
     if code == 400 and errors == {"json": ["Invalid JSON body."]}:
         message, errors = "malformed JSON body", None
     return error_response(code, message, errors, data.get("headers"))
+
+
+def validation_message(errors: dict[str, Any]) -> str:
+    """One line for a 422: the field errors themselves when they are flat (the same text
+    the CLI prints for the same refresh parameters), else a pointer to ``errors``."""
+    fields = [v for v in errors.values() if isinstance(v, dict)]
+    flat = len(fields) == 1 and all(
+        isinstance(msgs, list) and all(isinstance(m, str) for m in msgs)
+        for msgs in fields[0].values())
+    if flat:
+        return "validation failed: " + describe_errors(fields[0])
+    return "validation failed: see errors"
 
 
 def handle_api_error(error: ApiError) -> Response:

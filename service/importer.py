@@ -10,15 +10,16 @@ builds (tests/test_bulk.py checks it), minus nothing but speed.
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 from typing import Any
 
 from . import neo4j_local
 from .bulk import Reject, validated
 from .db import Database
-from .loading import ENTITIES, dedupe
+from .loading import dedupe
 from .settings import Settings
+from .timing import Clock
+from .vocabulary import ENTITIES
 
 ARRAY_DELIMITER = "\x1f"  # unit separator: cannot clash with topic text
 
@@ -146,11 +147,21 @@ def database_is_empty(settings: Settings) -> bool:
     """True when the database holds no nodes."""
     database = Database(settings)
     try:
-        with database.session() as session:
-            record = session.run("MATCH (n) RETURN count(n) > 0 AS any").single()
-        return not (record and record["any"])
+        return bool(database.fetch("load/database_is_empty")[0]["empty"])
     finally:
         database.close()
+
+
+def admin_import_args(local: neo4j_local.LocalNeo4j, folder: Path) -> list[str]:
+    """The ``neo4j-admin database import full`` arguments for the prepared CSVs."""
+    nodes = ("accounts", "posts", "topics", "items", "meta")
+    relationships = ("follows", "interactions", "posted", "tagged", "adopted")
+    return ["database", "import", "full", "neo4j", "--overwrite-destination=true",
+            "--multiline-fields=true", "--ignore-empty-strings=true",
+            f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
+            f"--report-file={local.logs_dir / 'import.report'}", "--threads=2",
+            *[f"--nodes={folder / f'{name}.csv'}" for name in nodes],
+            *[f"--relationships={folder / f'{name}.csv'}" for name in relationships]]
 
 
 def run_import(settings: Settings, files: dict[str, Path], force: bool = False
@@ -158,45 +169,26 @@ def run_import(settings: Settings, files: dict[str, Path], force: bool = False
     """Import into the local server's ``neo4j`` database; returns counts, rejects, timings."""
     if settings.external_neo4j:
         raise ImportError_("the import path needs the local server (unset NEO4J_URI)")
-    local = settings.local
-    timings: dict[str, float] = {}
+    local, clock = settings.local, Clock()
     neo4j_local.start(local)
     if not force and not database_is_empty(settings):
         raise ImportError_("the database is not empty; use `community-map load`, or --force "
                            "to replace everything")
-    started = time.perf_counter()
     folder = local.import_dir / "bulk"
-    counts, rejects = prepare_import(files, folder)
-    timings["prepare"] = time.perf_counter() - started
-    t = time.perf_counter()
-    neo4j_local.stop(local)
-    timings["stop"] = time.perf_counter() - t
-    t = time.perf_counter()
-    args = ["database", "import", "full", "neo4j", "--overwrite-destination=true",
-            "--multiline-fields=true", "--ignore-empty-strings=true",
-            f"--array-delimiter=U+{ord(ARRAY_DELIMITER):04X}",
-            f"--report-file={local.logs_dir / 'import.report'}", "--threads=2",
-            f"--nodes={folder / 'accounts.csv'}", f"--nodes={folder / 'posts.csv'}",
-            f"--nodes={folder / 'topics.csv'}", f"--nodes={folder / 'items.csv'}",
-            f"--nodes={folder / 'meta.csv'}",
-            f"--relationships={folder / 'follows.csv'}",
-            f"--relationships={folder / 'interactions.csv'}",
-            f"--relationships={folder / 'posted.csv'}",
-            f"--relationships={folder / 'tagged.csv'}",
-            f"--relationships={folder / 'adopted.csv'}"]
-    neo4j_local.prepare_instance(local)
-    neo4j_local.admin(local, *args)
-    timings["import"] = time.perf_counter() - t
-    t = time.perf_counter()
-    neo4j_local.start(local)
-    timings["start"] = time.perf_counter() - t
-    t = time.perf_counter()
-    database = Database(settings)
-    try:
-        database.apply_schema()
-        with database.session() as session:
-            session.run("MATCH (m:DataVersion {id: 'data'}) SET m.changedAt = datetime()").consume()
-    finally:
-        database.close()
-    timings["schema"] = time.perf_counter() - t
-    return counts, rejects, timings
+    with clock.stage("prepare"):
+        counts, rejects = prepare_import(files, folder)
+    with clock.stage("stop"):
+        neo4j_local.stop(local)
+    with clock.stage("import"):
+        neo4j_local.prepare_instance(local)
+        neo4j_local.admin(local, *admin_import_args(local, folder))
+    with clock.stage("start"):
+        neo4j_local.start(local)
+    with clock.stage("schema"):
+        database = Database(settings)
+        try:
+            database.apply_schema()
+            database.execute("load/mark_imported")
+        finally:
+            database.close()
+    return counts, rejects, clock.timings

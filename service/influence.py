@@ -1,8 +1,9 @@
 """Who to partner with: engagement rate, audience quality, mobilisation, topic relevance,
 Rogers adopter categories, influencer scores and independent-cascade spread.
 
-Pure functions over plain Python data; :mod:`service.jobs` feeds them from Neo4j at refresh
-and stores the results with the run. Every formula is in the README ("Influence metrics").
+Pure functions over plain Python data; :mod:`service.refresh.influence` feeds them from
+Neo4j at refresh and stores the results with the run. Every formula is in the README
+("Influence metrics").
 Scores are signals with their evidence, never a verdict on a person.
 """
 

@@ -18,10 +18,9 @@ import neo4j
 from neo4j import ManagedTransaction
 from neo4j.exceptions import ConstraintError
 
-from .cypher import query
-from .db import Database
+from .db import Database, run_in
+from .vocabulary import ENTITIES
 
-ENTITIES = ("accounts", "posts", "follows", "interactions", "adoptions")
 MERGE_QUERY = {entity: f"load/merge_{entity}" for entity in ENTITIES}
 
 
@@ -159,9 +158,8 @@ def _write_tx(
 ) -> WriteResult:
     missing = 0
     if refs:
-        summary = tx.run(query("load/merge_placeholders").text, ids=refs).consume()
-        missing = summary.counters.nodes_created
-    record = tx.run(query(MERGE_QUERY[entity]).text, rows=rows).single(strict=True)
+        missing = run_in(tx, "load/merge_placeholders", ids=refs).consume().counters.nodes_created
+    record = run_in(tx, MERGE_QUERY[entity], rows=rows).single(strict=True)
     created, updated = record["created"], record.get("updated", 0)
     result = WriteResult(
         received=len(rows),
@@ -171,7 +169,7 @@ def _write_tx(
         placeholders_created=missing,
     )
     if result.created or result.updated or missing:
-        tx.run(query("load/touch_data_version").text).consume()
+        run_in(tx, "load/touch_data_version").consume()
     return result
 
 

@@ -444,11 +444,6 @@ def stop(local: LocalNeo4j, timeout: float = 120) -> bool:
     raise ProvisionError(f"Neo4j (pid {pid}) did not stop within {timeout:.0f}s")
 
 
-def folder_size(path: Path) -> int:
-    """Total size in bytes of the files under path."""
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-
-
 def admin(local: LocalNeo4j, *args: str, timeout: float = 3600) -> str:
     """Run a ``neo4j-admin`` command against this instance (server stopped when it must be)."""
     return _run(local, ADMIN, *args, timeout=timeout)

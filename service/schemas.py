@@ -8,6 +8,9 @@ from typing import ClassVar
 
 import marshmallow as ma
 
+from .refresh.params import RefreshParamsSchema
+from .vocabulary import KINDS
+
 # Rows allowed per ingest request; the app sets it from CM_MAX_ROWS for each request.
 BATCH_LIMIT: ContextVar[int] = ContextVar("BATCH_LIMIT", default=10_000)
 
@@ -34,7 +37,6 @@ class ReadySchema(ma.Schema):
 MAX_ID_LENGTH = 256
 MAX_TOPICS = 32
 MAX_TOPIC_LENGTH = 64
-KINDS = ("like", "comment", "reply", "share", "mention")
 
 MAX_FOLLOWERS = 10**12
 
@@ -217,35 +219,8 @@ class WriteResultSchema(ma.Schema):
 # ---------------------------------------------------------------------------- refresh & runs
 
 
-class RefreshRequestSchema(ma.Schema):
+class RefreshRequestSchema(RefreshParamsSchema):
     """Optional parameters of a refresh (defaults as for `community-map refresh`)."""
-
-    class Meta:
-        unknown = ma.RAISE
-
-    algorithm = ma.fields.String(
-        load_default="leiden",
-        validate=ma.validate.OneOf(["leiden", "louvain", "label_propagation"]),
-    )
-    resolution = ma.fields.Float(load_default=1.0, validate=ma.validate.Range(min=0.01, max=100))
-    min_community_size = ma.fields.Integer(load_default=5, validate=ma.validate.Range(2, 10_000))
-    window_days = ma.fields.Integer(
-        load_default=None, allow_none=True, validate=ma.validate.Range(1, 3650)
-    )
-    follow_weight = ma.fields.Float(load_default=0.5, validate=ma.validate.Range(0, 100))
-    kind_weights = ma.fields.Dict(
-        keys=ma.fields.String(validate=ma.validate.OneOf(KINDS)),
-        values=ma.fields.Float(validate=ma.validate.Range(0, 100)),
-        load_default=None,
-    )
-    random_seed = ma.fields.Integer(load_default=42, validate=ma.validate.Range(0, 2**31 - 1))
-    influence = ma.fields.Boolean(
-        load_default=True,
-        metadata={"description": "false: communities and leaders only (no influence metrics "
-                                 "or seed sets; ~3x faster)"})
-    seed_topics = ma.fields.Integer(
-        load_default=10, validate=ma.validate.Range(0, 50),
-        metadata={"description": "topics (most engagement first) that get a seed set"})
 
 
 class RunQueuedSchema(ma.Schema):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .auth import ApiKey, dev_keys, parse_api_keys
+from .keys import ApiKey, dev_keys, parse_api_keys
 from .neo4j_local import LocalNeo4j, local_from_env
 
 MAX_ROWS_LIMIT = 50_000
@@ -32,7 +32,6 @@ class Settings:
     connection_timeout: float = 5.0
     # How long the driver retries a transaction on transient errors before giving up (503).
     retry_seconds: float = 5.0
-    extra: Mapping[str, str] = field(default_factory=dict)
 
 
 def _int(
@@ -116,5 +115,4 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
         max_body_bytes=max_body,
         connection_timeout=timeout,
         retry_seconds=retry,
-        extra={k: v for k, v in env.items() if k.startswith("CM_")},
     )

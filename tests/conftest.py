@@ -76,14 +76,7 @@ def database(neo4j_server: Settings) -> Iterator[Database]:
 
 def wipe(db: Database) -> None:
     """Delete all data and drop every GDS projection (schema is kept)."""
-    with db.session() as session:
-        session.run(
-            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-        ).consume()
-        session.run(
-            "CALL gds.graph.list() YIELD graphName "
-            "CALL gds.graph.drop(graphName, false) YIELD graphName AS dropped RETURN count(*)"
-        ).consume()
+    db.wipe()
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from service import bulk
 from service.cypher import library
 from service.db import Database
 from service.generator import PRESETS, generate
-from service.jobs import RefreshParams, run_refresh
+from service.refresh.params import RefreshParams
+from service.refresh.pipeline import run_refresh
 
 from .conftest import wipe
 

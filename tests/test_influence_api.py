@@ -21,8 +21,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from service.db import Database
-from service.jobs import RefreshParams, RunResult, run_refresh
 from service.loading import prepare_row, write_batch
+from service.refresh.params import RefreshParams
+from service.refresh.pipeline import run_refresh
+from service.refresh.runs import RunResult
 
 from .conftest import error, get, wipe
 

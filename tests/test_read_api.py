@@ -20,8 +20,10 @@ from flask.testing import FlaskClient
 
 from service.auth import DEV_KEYS
 from service.db import Database
-from service.jobs import RefreshParams, current_run, run_refresh
 from service.loading import prepare_row, write_batch
+from service.refresh.params import RefreshParams
+from service.refresh.pipeline import run_refresh
+from service.refresh.runs import current_run
 
 from .conftest import auth, error, get, wipe
 

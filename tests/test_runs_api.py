@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from service import jobs
 from service.db import Database
-from service.jobs import RefreshParams, acquire_lock, current_run, release_lock, run_refresh
+from service.refresh import runs
+from service.refresh.params import RefreshParams
+from service.refresh.pipeline import run_refresh
+from service.refresh.runs import acquire_lock, current_run, release_lock
 
 from .conftest import auth, wipe
 from .test_read_api import load_graph
@@ -346,7 +348,7 @@ def test_a_finished_run_no_longer_blocks_a_new_refresh(
     client: FlaskClient, database: Database, served: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: dict[str, Any] = {}
-    real_prune = jobs.prune
+    real_prune = runs.prune
 
     def prune_and_look(db: Database, keep: int) -> list[str]:
         run_id = current_run(db)["runId"]
@@ -354,7 +356,7 @@ def test_a_finished_run_no_longer_blocks_a_new_refresh(
         seen["post"] = refresh(client, {"min_community_size": 3})
         return real_prune(db, keep)
 
-    monkeypatch.setattr(jobs, "prune", prune_and_look)
+    monkeypatch.setattr(runs, "prune", prune_and_look)
     result = run_refresh(database, RefreshParams(min_community_size=3))
     assert result.status == "succeeded", result.error
     assert seen["status"]["status"] == "succeeded"  # what a polling client sees

@@ -1,6 +1,6 @@
 // purpose: Louvain communities on the undirected engagement graph, with intermediate levels
 // params: graph, config
-// mode: read
+// mode: gds
 CALL gds.louvain.stream($graph, $config)
 YIELD nodeId, communityId, intermediateCommunityIds
 RETURN nodeId, gds.util.asNode(nodeId).id AS account, communityId AS community,

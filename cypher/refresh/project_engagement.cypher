@@ -3,7 +3,7 @@
 //          per ordered pair of accounts (weight); engagement = the interactions alone.
 //          Accounts with neither are not projected.
 // params: graph, kindWeights, followWeight, since
-// mode: read
+// mode: gds
 CALL () {
   MATCH (a:Account)-[r:INTERACTED]->(b:Account)
   WHERE $since IS NULL OR r.at >= datetime($since)

@@ -3,7 +3,7 @@
 //          source node with parallel lists (target, is-weight flag, value): ~6x faster to
 //          move over Bolt than a row per edge (28 s -> 5 s for 1.6M edges)
 // params: graph
-// mode: read
+// mode: gds
 CALL gds.graph.relationshipProperties.stream($graph, ['weight', 'engagement'], ['ENGAGES'])
 YIELD sourceNodeId, targetNodeId, relationshipProperty, propertyValue
 RETURN sourceNodeId AS s, collect(targetNodeId) AS ts,

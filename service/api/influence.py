@@ -5,7 +5,6 @@ Everything is precomputed by the refresh job; requests only read and rank.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import marshmallow as ma
@@ -15,9 +14,9 @@ from ..auth import require_role
 from ..errors import ApiError
 from ..influence import reason
 from ..schemas import MAX_TOPIC_LENGTH
-from ..seeding import TOPIC_PREFIX
+from ..vocabulary import TOPIC_PREFIX
 from . import SECURITY, db
-from .read import serving_run
+from .serving import decoded, serving_run
 
 blp = Blueprint("influence", __name__, url_prefix="/v1",
                 description="Influencers, seed sets (CELF) and Rogers adoption curves")
@@ -39,20 +38,6 @@ class SeedArgsSchema(ma.Schema):
     community = ma.fields.String(load_default=None, validate=ma.validate.Length(1, 64))
 
 
-def metrics_json(m: dict[str, Any]) -> dict[str, Any]:
-    """An AccountMetrics node as JSON (evidence included)."""
-    affinity = json.loads(m.get("topicAffinity") or "{}")
-    return {
-        "influencer_score": m.get("influencerScore"),
-        "components": json.loads(m.get("components") or "{}"),
-        "engagement_rate": m.get("engagementRate"),
-        "audience_quality": {"score": m.get("audienceQuality"),
-                             **json.loads(m.get("audience") or "{}")},
-        "mobilisation": json.loads(m.get("mobilisation") or "{}"),
-        "topic_affinity": dict(sorted(affinity.items(), key=lambda x: -x[1])[:10]),
-    }
-
-
 @blp.route("/influencers")
 @require_role("read")
 @blp.doc(security=SECURITY)
@@ -66,15 +51,15 @@ def influencers(args: dict[str, Any]) -> dict[str, Any]:
     ranked = []
     for row in rows:
         m = row["metrics"]
-        comps = json.loads(m.get("components") or "{}")
+        comps = decoded(m.get("components"), {})
         score = float(m.get("influencerScore") or 0.0)
         relevance = None
         if topic is not None:
-            relevance = float(json.loads(m.get("topicAffinity") or "{}").get(topic, 0.0))
+            relevance = float(decoded(m.get("topicAffinity"), {}).get(topic, 0.0))
             comps["topic_relevance"] = relevance
             score *= relevance
-        audience = json.loads(m.get("audience") or "{}")
-        mob = json.loads(m.get("mobilisation") or "{}")
+        audience = decoded(m.get("audience"), {})
+        mob = decoded(m.get("mobilisation"), {})
         handle = row["handle"] or m["accountId"]
         why = reason(handle, {
             "community_id": m.get("communityId"), "leader_rank": m.get("leaderRank"),
@@ -123,15 +108,15 @@ def seeds(args: dict[str, Any]) -> dict[str, Any]:
                                 + (f" ({', '.join(topics)})" if topics else ""))
         raise ApiError(404, f"no seed set for {scope!r} in run {run_id} "
                             "(computed for all accounts and the 20 largest communities)")
-    order = json.loads(row["seeds"])
+    order = decoded(row["seeds"], [])
     k = args["k"]
     if k > len(order):
         raise ApiError(422, f"k={k} is more than the {len(order)} seeds computed for {scope!r}")
     chosen = order[:k]
-    baselines = json.loads(row["baselines"])
+    baselines = decoded(row["baselines"], {})
     spread = baselines["celf"][str(k)]
-    tops = {"top_followers": json.loads(row["topFollowers"])[:k],
-            "top_pagerank": json.loads(row["topPagerank"])[:k]}
+    tops = {"top_followers": decoded(row["topFollowers"], [])[:k],
+            "top_pagerank": decoded(row["topPagerank"], [])[:k]}
     ids = sorted({s["id"] for s in chosen} | {a for v in tops.values() for a in v})
     info = {r["id"]: r for r in db().fetch("read/handles", ids=ids)}
     return {
@@ -165,5 +150,5 @@ def item_adoption(item: str) -> dict[str, Any]:
         raise ApiError(404, f"no adoptions of {item!r} in run {run_id}")
     i = rows[0]["item"]
     return {"run_id": run_id, "item": item, "adopters": i["adopters"],
-            "counts": json.loads(i["counts"]), "communities": json.loads(i["communities"]),
-            "early_adopter_leaders": json.loads(i["earlyAdopterLeaders"])}
+            "counts": decoded(i["counts"], {}), "communities": decoded(i["communities"], {}),
+            "early_adopter_leaders": decoded(i["earlyAdopterLeaders"], [])}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask_smorest import Blueprint
@@ -19,32 +18,10 @@ from ..schemas import (
     MemberQueryArgsSchema,
 )
 from . import SECURITY, db
+from .serving import community_json, decoded, metrics_json, serving_run
 
 blp = Blueprint("read", __name__, url_prefix="/v1",
                 description="Community maps, communities, leaders and accounts (current run)")
-
-
-def serving_run() -> str:
-    """The current run's id, or 503 before the first successful refresh."""
-    run_id = db().fetch("runs/current_run")[0]["runId"]
-    if not run_id:
-        raise ApiError(503, "no community map yet: run a refresh first "
-                            "(POST /v1/refresh or `community-map refresh`)")
-    return str(run_id)
-
-
-def community_json(c: dict[str, Any], detail: bool = False) -> dict[str, Any]:
-    """A Community node as the API's JSON (leaders best first)."""
-    out = {
-        "id": c["id"], "size": c["size"], "label": c.get("label", ""),
-        "top_topics": c.get("topTopics") or [],
-        "distinctive_topics": c.get("distinctiveTopics") or [],
-        "density": c.get("density"), "conductance": c.get("conductance"),
-        "modularity": c.get("modularity"), "leaders": json.loads(c.get("leaders") or "[]"),
-    }
-    if detail:
-        out["brokers"] = json.loads(c.get("brokers") or "[]")
-    return out
 
 
 @blp.route("/communities")
@@ -93,8 +70,8 @@ def get_map(args: dict[str, int]) -> dict[str, Any]:
         raise ApiError(404, f"level {args['level']} does not exist; this run has "
                             f"levels 0..{max(row['levels'] - 1, 0)}")
     return {"run_id": run_id, "level": args["level"], "levels": row["levels"],
-            "communities": json.loads(row["map"]["communities"]),
-            "links": json.loads(row["map"]["links"])}
+            "communities": decoded(row["map"]["communities"], []),
+            "links": decoded(row["map"]["links"], [])}
 
 
 @blp.route("/accounts/<account_id>")
@@ -117,11 +94,9 @@ def get_account(account_id: str) -> dict[str, Any]:
     extra: dict[str, Any] = {"influence": None, "adopter_categories": {}}
     found = db().fetch("read/account_metrics", runId=run_id, id=account_id)
     if found:
-        from .influence import metrics_json
-
         extra["influence"] = metrics_json(found[0]["metrics"])
-        extra["adopter_categories"] = json.loads(found[0]["metrics"].get("adopterCategories")
-                                                 or "{}")
+        extra["adopter_categories"] = decoded(found[0]["metrics"].get("adopterCategories"),
+                                              {})
     return {**extra, "run_id": run_id, "id": a["id"], "handle": a.get("handle"),
             "name": a.get("name"),
             "followers_count": a.get("followersCount"),

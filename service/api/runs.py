@@ -14,7 +14,8 @@ from flask_smorest import Blueprint
 
 from ..auth import require_role
 from ..errors import ApiError
-from ..jobs import RefreshConflict, RefreshParams, enqueue_refresh
+from ..refresh.params import RefreshParams
+from ..refresh.runs import RefreshConflict, enqueue_refresh
 from ..schemas import (
     PageArgsSchema,
     RefreshRequestSchema,
@@ -68,13 +69,9 @@ def run_json(run: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(RefreshRequestSchema(), required=False)
 @blp.response(202, RunQueuedSchema)
 @blp.alt_response(409, description="another refresh is running")
-def start_refresh(body: dict[str, Any]) -> dict[str, Any]:
+def start_refresh(params: RefreshParams | None) -> dict[str, Any]:
     """Queue a refresh (role admin); poll GET /v1/runs/<run_id> for its outcome."""
-    weights = body.pop("kind_weights", None)
-    try:
-        params = RefreshParams(**body, **({"kind_weights": weights} if weights else {}))
-    except ValueError as exc:
-        raise ApiError(422, str(exc)) from exc
+    params = params or RefreshParams()
     try:
         run_id = enqueue_refresh(db(), params)
     except RefreshConflict as exc:

@@ -1,4 +1,4 @@
-"""The seeds stage of a refresh: CELF seed sets for each scope, next to top-k baselines.
+"""Seed-set inputs (pure): influence graphs, scopes, the CELF budget and top-k baselines.
 
 Scopes: ``all`` (every analysed account, up to ``max_seeds`` seeds), the 20 largest
 communities (their stable id, up to 5 seeds), the ``seed_topics`` topics with the most
@@ -10,28 +10,20 @@ topic engagement.
 
 One simulator (:class:`service.influence.Cascade`) re-simulates CELF's seeds and both
 baselines (top-k by follower count and by PageRank, among the scope's accounts), so the
-numbers in one response compare.
+numbers in one response compare. The stage that runs CELF in GDS and writes the seed sets
+is :mod:`service.refresh.seeds`.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-from neo4j.exceptions import Neo4jError
 
-from . import influence as inf
-from .db import Database
-from .timing import Clock
-
-if TYPE_CHECKING:
-    from .jobs import RefreshParams
-
-log = logging.getLogger(__name__)
+from .. import influence as inf
+from .params import RefreshParams
 
 CELF_LARGE_GRAPH = 20_000  # nodes above which CELF is budgeted
 CELF_BUDGET = 1_000_000  # node-simulations CELF may spend on its first pass
@@ -40,7 +32,6 @@ COMMUNITY_SEEDS = 5  # ... of up to this many seeds
 MIN_COMMUNITY = 10  # smaller communities get none
 TOPIC_SEEDS = 10  # seeds per topic scope
 COMMUNITY_TOPICS = 2  # each of those communities also gets one per top topic (k as above)
-TOPIC_PREFIX = "topic:"
 
 
 @dataclass
@@ -135,96 +126,6 @@ class InfluenceGraph:
                               renumber[self.src[rows]], renumber[self.dst[rows]],
                               self.units[rows])
 
-    def project(self, database: Database, graph: str) -> int:
-        """Project into GDS from the arrays (no database scan); returns the node count."""
-        return int(database.fetch("influence/project_pairs", graph=graph, src=self.src.tolist(),
-                                  dst=self.dst.tolist(), w=self.units.tolist())[0]["nodes"])
-
-    def celf(self, database: Database, graph: str, config: dict[str, Any], k: int,
-             nodes: int) -> list[tuple[str, float]]:
-        """CELF on this graph's projection for up to k seeds (fewer than the projected
-        nodes: GDS fails otherwise): (account, marginal spread) in greedy order."""
-        return [(self.names[int(node)], spread)
-                for node, spread in _celf(database, graph, config, min(k, nodes - 1))]
-
-    def seed(self, database: Database, graph: str, config: dict[str, Any],
-             k: int) -> list[tuple[str, float]]:
-        """Project, run CELF, drop the projection."""
-        if not len(self.src):
-            return []
-        try:
-            return self.celf(database, graph, config, k, self.project(database, graph))
-        finally:
-            database.fetch("refresh/drop_graph", graph=graph)
-
-
-def seeds_stage(database: Database, params: RefreshParams, run_id: str,
-                ctx: dict[str, Any]) -> dict[str, Any]:
-    """CELF seed sets (overall, per community, per topic) and top-k baselines."""
-    accounts: list[str] = ctx["accounts"]
-    labels, ids = ctx["labels"], ctx["ids"]
-    clock = Clock()
-    whole = InfluenceGraph.from_engagement(accounts, ctx["engagement"])
-    if not len(whole.src):
-        return {"seed_sets": 0, "topics": []}
-    cascade = whole.cascade(params.propagation_probability)
-    reach = ctx["reach"]  # the influence stage's rows (it always runs first)
-    pagerank = {a: round(float(ctx["pr"][i]), 9) for i, a in enumerate(accounts)}
-    config = celf_config(params, len(accounts))
-    baseline = Baselines(
-        followers={a: (r["declared_followers"] or r["follower_edges"] or 0)
-                   for a, r in reach.items()},
-        pagerank=pagerank, runs=int(config["monteCarloSimulations"]), seed=params.random_seed)
-    rows: list[dict[str, Any]] = []
-    failures: list[dict[str, str]] = []
-    k_comm = min(COMMUNITY_SEEDS, params.max_seeds)
-    jobs = [Job(Scope("all", params.max_seeds, accounts, cascade), whole, baseline)]
-    topic_graphs = TopicGraphs(params, baseline, ctx.get("topic_pairs", {}))
-    for topic in seed_topics(ctx.get("topic_engagement", {}), params.seed_topics):
-        job = topic_graphs.job(TOPIC_PREFIX + topic, topic,
-                               min(TOPIC_SEEDS, params.max_seeds))
-        if job is not None:
-            jobs.append(job)
-    for c, size in enumerate(ctx["sizes"][:COMMUNITY_SCOPES]):
-        if size < MIN_COMMUNITY:
-            continue
-        members = [accounts[i] for i in np.flatnonzero(labels == c).tolist()]
-        # the community's own influence graph (CELF picks inside it); spreads are
-        # simulated on the whole graph, spill-over to other communities included
-        jobs.append(Job(Scope(ids[c], k_comm, members, cascade), whole.subgraph(members),
-                        baseline))
-        # and for its own top topics: CELF among its members on that topic's graph
-        for topic in seed_topics(ctx.get("community_topics", {}).get(c, {}),
-                                 COMMUNITY_TOPICS):
-            job = topic_graphs.job(f"{ids[c]}/{TOPIC_PREFIX}{topic}", topic, k_comm, members)
-            if job is not None:
-                jobs.append(job)
-    clock.lap("inputs")
-    # two CELF runs at a time on the server (the small ones are single-threaded) while
-    # this thread simulates the baselines of those already done
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="celf") as pool:
-        futures = [pool.submit(job.influence.seed, database, f"cm-influence-{run_id}-{n}",
-                               celf_config(params, len(job.influence.names)), job.scope.k)
-                   for n, job in enumerate(jobs)]
-        for job, future in zip(jobs, futures, strict=True):
-            try:
-                found = future.result()
-            except Neo4jError as exc:
-                failures.append(_failure(job.scope.name, exc))
-                continue
-            clock.lap("celf")
-            if found:
-                rows.append(job.baseline.row(run_id, job.scope, found))
-            clock.lap("baselines")
-    database.execute("influence/write_seeds", rows=rows)
-    clock.lap("write")
-    return {"seed_sets": len(rows), "propagation_probability": params.propagation_probability,
-            "monte_carlo_simulations": config["monteCarloSimulations"],
-            "topics": [r["scope"][len(TOPIC_PREFIX):] for r in rows
-                       if r["scope"].startswith(TOPIC_PREFIX)],
-            "community_topics": [r["scope"] for r in rows if f"/{TOPIC_PREFIX}" in r["scope"]],
-            "failures": failures, "timings": clock.timings}
-
 
 @dataclass
 class Baselines:
@@ -303,28 +204,3 @@ class TopicGraphs:
             if not len(graph.src):
                 return None
         return Job(Scope(scope, k, graph.names, cascade), graph, baseline)
-
-
-def _celf(database: Database, graph: str, config: dict[str, Any],
-          size: int) -> list[tuple[int, float]]:
-    """CELF with ``size`` seeds as (account, marginal spread) in greedy order; on GDS's
-    intermittent index error, retry with fewer (the same greedy prefix). CELF needs
-    fewer seeds than nodes (GDS fails otherwise): ``size`` < 1 finds nothing."""
-    while size >= 1:
-        try:
-            return [(int(r["nodeId"]), float(r["spread"]))
-                    for r in database.fetch("influence/celf", graph=graph,
-                                            config={**config, "seedSetSize": size})]
-        except Neo4jError as exc:
-            if size <= 1 or "OutOfBounds" not in str(exc.message):
-                raise
-            size //= 2
-    return []
-
-
-def _failure(scope: str, exc: Neo4jError) -> dict[str, str]:
-    # GDS 2.13's CELF sometimes throws ArrayIndexOutOfBounds (seen on small graphs,
-    # depending on what ran before it in the server) even after retrying with fewer
-    # seeds; a missing seed set must not cost the run its communities
-    log.warning("CELF failed for %s: %s", scope, exc)
-    return {"scope": scope, "error": str(exc.message)[:300]}

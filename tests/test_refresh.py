@@ -1,4 +1,4 @@
-"""The refresh pipeline (``service.jobs``) against the real Neo4j + GDS.
+"""The refresh pipeline (``service.refresh``) against the real Neo4j + GDS.
 
 Every test starts from an empty database (``clean_db``) and loads mutual ``like``
 interactions (both directions) for a graph whose right answer is known: two cliques joined
@@ -21,19 +21,21 @@ import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 
-from service import jobs
 from service.cli import main
 from service.db import Database
-from service.jobs import (
+from service.loading import WriteResult, prepare_row, write_batch
+from service.refresh import communities as communities_stage
+from service.refresh import leaders, write
+from service.refresh.params import RefreshParams
+from service.refresh.pipeline import run_refresh
+from service.refresh.runs import (
     RefreshConflict,
-    RefreshParams,
     RunResult,
     acquire_lock,
     current_run,
     enqueue_refresh,
-    run_refresh,
 )
-from service.loading import WriteResult, prepare_row, write_batch
+from service.vocabulary import ALGORITHMS
 
 from .conftest import suite_env
 
@@ -214,7 +216,7 @@ def test_two_cliques_joined_by_one_edge_give_two_communities(clean_db: Database)
     assert lock_holder(clean_db) is None
 
 
-@pytest.mark.parametrize("algorithm", jobs.ALGORITHMS)
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
 def test_every_algorithm_finds_the_two_cliques(clean_db: Database, algorithm: str) -> None:
     load_two_cliques(clean_db)
     result = refresh_ok(clean_db, RefreshParams(algorithm=algorithm))
@@ -296,28 +298,28 @@ def test_stochastic_block_model_is_recovered(clean_db: Database) -> None:
 
 def fail_in_projection(monkeypatch: pytest.MonkeyPatch, seen: dict[str, Any]) -> None:
     """GDS rejects the algorithm's configuration (a stage inside the projection)."""
-    real = jobs._algorithm_config
-    monkeypatch.setattr(jobs, "_algorithm_config",
+    real = communities_stage.algorithm_config
+    monkeypatch.setattr(communities_stage, "algorithm_config",
                         lambda params: {**real(params), "noSuchOption": 1})
 
 
 def fail_after_writing(monkeypatch: pytest.MonkeyPatch, seen: dict[str, Any]) -> None:
     """The results are written, then the stage fails (before the switch)."""
-    real = jobs.write_results
+    real = write.write_results
 
     def write_then_fail(database: Database, run_id: str, built: dict[str, Any]) -> None:
         real(database, run_id, built)
         seen["written"] = results_of(database, run_id)
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(jobs, "write_results", write_then_fail)
+    monkeypatch.setattr(write, "write_results", write_then_fail)
 
 
 def fail_building(monkeypatch: pytest.MonkeyPatch, seen: dict[str, Any]) -> None:
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(jobs, "build_results", boom)
+    monkeypatch.setattr(leaders, "build_results", boom)
 
 
 @pytest.mark.parametrize("sabotage", [fail_in_projection, fail_building, fail_after_writing])
@@ -437,14 +439,14 @@ def test_two_refreshes_started_together_one_runs(clean_db: Database,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     load_two_cliques(clean_db)
     inside, go_on = threading.Event(), threading.Event()
-    real = jobs.build_results
+    real = leaders.build_results
 
     def held_up(*args: Any, **kwargs: Any) -> Any:
         inside.set()
         go_on.wait(60)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(jobs, "build_results", held_up)
+    monkeypatch.setattr(leaders, "build_results", held_up)
     done: list[RunResult] = []
 
     def first_refresh() -> None:

@@ -1,0 +1,23 @@
+"""The ``community-map`` command line: local Neo4j, schema, loading, refresh, keys, serving.
+
+One module per area (``neo4j``, ``data``, ``refresh``, ``serve``); shared exit codes and
+errors in :mod:`service.cli.common`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from . import data, neo4j, refresh, serve
+
+
+@click.group()
+def main() -> None:
+    """Community Map: community maps and their leaders, on Neo4j + GDS."""
+
+
+for command in (neo4j.neo4j, neo4j.schema, data.load, data.import_, refresh.refresh,
+                refresh.scheduler, serve.keys, serve.serve, serve.demo):
+    main.add_command(command)
+
+__all__ = ["main"]

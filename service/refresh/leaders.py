@@ -1,0 +1,294 @@
+"""Stage *metrics*: communities, their tightness, leaders, brokers, labels and map levels.
+
+From a :class:`~service.refresh.communities.Detection` this stage computes (with numpy,
+:mod:`service.analytics`) everything a community map serves and returns it as a typed,
+immutable :class:`CommunityResult`: the rows to write and the per-node arrays later stages
+need. The functions named ``fetch_*``/``reserve_*`` read or write Neo4j (previous
+membership for stable ids, topic counts, handles, the community id counter); the rest is
+pure.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import analytics
+from ..analytics import Edges, FloatArray, IntArray
+from ..db import Database
+from .communities import Detection
+from .params import RefreshParams
+from .projection import Projection
+from .runs import current_run
+
+
+@dataclass(frozen=True)
+class Partition:
+    """The final communities: compacted labels (-1 = unclustered), members and stable ids."""
+
+    labels: IntArray
+    k: int
+    members: dict[int, list[int]]
+    ids: dict[int, str]  # community index -> stable id
+    identity: analytics.Identity
+    kept: int  # communities that kept an id of the serving run's
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Leader scores and ranks per node; each community's leaders and brokers."""
+
+    components: dict[str, FloatArray]  # analytics.leader_components
+    leader_rank: IntArray  # rank within the node's community (0 = unclustered)
+    leaders: dict[int, list[int]]
+    brokers: dict[int, list[int]]
+    participation: FloatArray
+    incident_weight: FloatArray
+    by_community: dict[int, dict[int, float]]
+
+
+@dataclass(frozen=True)
+class CommunityResult:
+    """The communities stage's output: rows to write and what later stages read."""
+
+    run_id: str
+    detection: Detection
+    partition: Partition
+    ranking: Ranking
+    sizes: list[int]
+    community_topics: dict[int, Counter[str]]
+    communities: list[dict[str, Any]]  # :Community rows
+    members: list[dict[str, Any]]  # MEMBER_OF rows
+    levels: list[dict[str, Any]]  # :MapLevel rows
+    metrics: dict[str, Any]
+
+    @property
+    def accounts(self) -> list[str]:
+        """Node index -> account id."""
+        return self.detection.accounts
+
+
+def build_results(database: Database, params: RefreshParams, run_id: str,
+                  detection: Detection, projection: Projection) -> CommunityResult:
+    """The community map of a detection (reads lookups from Neo4j; see module doc)."""
+    edges, accounts = detection.edges, detection.accounts
+    labels, k = analytics.compact(detection.communities, params.min_community_size)
+    members = members_of(labels)
+    identity, kept = match_identity(database, accounts, members, k)
+    partition = Partition(labels, k, members, identity.ids, identity, kept)
+    ranking = rank_members(detection, partition)
+    tight = analytics.tightness(edges, labels, k)
+    comm_topics, global_topics = fetch_topic_counts(database, projection, accounts, labels)
+    handles = fetch_handles(database, [accounts[i] for c in members
+                                       for i in ranking.leaders[c] + ranking.brokers[c]])
+    q_parts = analytics.modularity(edges, np.where(labels >= 0, labels,
+                                                   k + np.arange(len(labels))))[1]
+    communities = community_rows(run_id, detection, partition, ranking, tight, q_parts,
+                                 (comm_topics, global_topics), handles)
+    levels = level_rows(run_id, detection, partition, communities, params.min_community_size)
+    return CommunityResult(
+        run_id=run_id, detection=detection, partition=partition, ranking=ranking,
+        sizes=[int(t["size"]) for t in tight], community_topics=dict(comm_topics),
+        communities=communities, members=member_rows(run_id, detection, partition, ranking),
+        levels=levels, metrics=run_metrics(params, detection, partition, len(levels)))
+
+
+def members_of(labels: IntArray) -> dict[int, list[int]]:
+    """Node indices per community (unclustered nodes left out)."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in np.flatnonzero(labels >= 0).tolist():
+        members[int(labels[i])].append(i)
+    return dict(members)
+
+
+def match_identity(database: Database, accounts: list[str], members: dict[int, list[int]],
+                   k: int) -> tuple[analytics.Identity, int]:
+    """Stable community ids: inherited from the serving run by member overlap, else fresh
+    ones reserved from the database's counter; also how many ids were kept."""
+    old = fetch_previous_members(database)
+    fresh_from = reserve_community_ids(database, k)
+    new_sets = {c: {accounts[i] for i in idx} for c, idx in members.items()}
+    identity = analytics.match_identities(new_sets, old,
+                                          [f"c{fresh_from + j + 1}" for j in range(k)])
+    return identity, sum(1 for c in range(k) if identity.ids[c] in old)
+
+
+def fetch_previous_members(database: Database) -> dict[str, set[str]]:
+    """The serving run's communities as sets of account ids (empty before the first run)."""
+    cur = current_run(database)
+    old: dict[str, set[str]] = defaultdict(set)
+    if cur["runId"]:
+        for row in database.fetch("refresh/previous_membership", runId=cur["runId"]):
+            old[row["community"]].add(row["account"])
+    return dict(old)
+
+
+def reserve_community_ids(database: Database, k: int) -> int:
+    """Reserve k fresh community numbers; returns the last number used before them."""
+    return int(database.execute("refresh/next_community_ids", n=k)["first"]) if k else 0
+
+
+def fetch_topic_counts(database: Database, projection: Projection, accounts: list[str],
+                       labels: IntArray) -> tuple[dict[int, Counter[str]], Counter[str]]:
+    """Topic use (interactions made/received, posts) per community and over everyone."""
+    ranks = {accounts[i]: int(labels[i]) for i in np.flatnonzero(labels >= 0).tolist()}
+    global_topics: Counter[str] = Counter()
+    comm_topics: dict[int, Counter[str]] = defaultdict(Counter)
+    for row in database.fetch("refresh/account_topics", since=projection.since, ranks=ranks):
+        global_topics[row["topic"]] += row["n"]
+        if row["community"] >= 0:
+            comm_topics[row["community"]][row["topic"]] += row["n"]
+    return comm_topics, global_topics
+
+
+def fetch_handles(database: Database, ids: list[str]) -> dict[str, str | None]:
+    """Handles of the given accounts."""
+    return {r["id"]: r["handle"]
+            for r in database.fetch("refresh/account_profiles", ids=sorted(set(ids)))}
+
+
+def rank_members(detection: Detection, partition: Partition) -> Ranking:
+    """Leader score and rank of every member; the top leaders and brokers per community."""
+    accounts, labels = detection.accounts, partition.labels
+    comp = analytics.leader_components(detection.engagement, labels, detection.pagerank)
+    part, k_i, by_comm = analytics.participation(detection.edges, labels)
+    leader_rank = np.zeros(len(labels), dtype=np.int64)
+    leaders: dict[int, list[int]] = {}
+    brokers: dict[int, list[int]] = {}
+    for c, idx in partition.members.items():
+        order = sorted(idx, key=lambda i: (-comp["score"][i], accounts[i]))
+        for rank, i in enumerate(order, start=1):
+            leader_rank[i] = rank
+        leaders[c] = order[: analytics.LEADERS_PER_COMMUNITY]
+        bridging = [i for i in idx if part[i] > 0 and len(by_comm[i]) > 1]
+        bridging.sort(key=lambda i: (-part[i] * np.log1p(k_i[i]), accounts[i]))
+        brokers[c] = bridging[: analytics.BROKERS_PER_COMMUNITY]
+    return Ranking(comp, leader_rank, leaders, brokers, part, k_i, dict(by_comm))
+
+
+def leader_json(i: int, accounts: list[str], ranking: Ranking,
+                handles: dict[str, str | None]) -> dict[str, Any]:
+    """A leader as stored on its community: score, components and their evidence."""
+    comp = ranking.components
+    return {"id": accounts[i], "handle": handles.get(accounts[i]),
+            "score": round(float(comp["score"][i]), 4),
+            "components": {key: round(float(comp[key][i]), 4)
+                           for key in analytics.LEADER_WEIGHTS},
+            "engagers_in_community": int(comp["engagers"][i]),
+            "engagement_received": round(float(comp["in_weight"][i]), 2)}
+
+
+def broker_json(i: int, accounts: list[str], ranking: Ranking, ids: dict[int, str],
+                handles: dict[str, str | None]) -> dict[str, Any]:
+    """A broker: participation and the (up to three) communities it bridges most."""
+    k_i = float(ranking.incident_weight[i])
+    spans = sorted(ranking.by_community[i].items(), key=lambda x: -x[1])[:3]
+    return {"id": accounts[i], "handle": handles.get(accounts[i]),
+            "participation": round(float(ranking.participation[i]), 4),
+            "engagement_weight": round(k_i, 2),
+            "bridges": [{"community_id": ids[c], "share": round(w / k_i, 3)}
+                        for c, w in spans]}
+
+
+def community_rows(run_id: str, detection: Detection, partition: Partition, ranking: Ranking,
+                   tight: list[dict[str, float]], q_parts: FloatArray,
+                   topics: tuple[dict[int, Counter[str]], Counter[str]],
+                   handles: dict[str, str | None]) -> list[dict[str, Any]]:
+    """One :Community row per community (largest first), label from topics and leader."""
+    comm_topics, global_topics = topics
+    global_total = sum(global_topics.values())
+    accounts, ids = detection.accounts, partition.ids
+    rows = []
+    for c in range(partition.k):
+        top_topics, distinctive = analytics.topic_profile(comm_topics.get(c, Counter()),
+                                                          global_topics, global_total)
+        lead = [leader_json(i, accounts, ranking, handles) for i in ranking.leaders[c]]
+        head = lead[0]["handle"] or lead[0]["id"] if lead else ""
+        label = " ".join(f"#{t}" for t in distinctive[:2]) + (f" · {head}" if head else "")
+        rows.append({
+            "key": f"{run_id}:{ids[c]}", "runId": run_id, "id": ids[c], "rank": c,
+            "size": tight[c]["size"], "label": label.strip(),
+            "topTopics": top_topics, "distinctiveTopics": distinctive,
+            "density": round(tight[c]["density"], 5),
+            "conductance": round(tight[c]["conductance"], 5),
+            "modularity": round(float(q_parts[c]), 6),
+            "internalWeight": round(tight[c]["internal_weight"], 3),
+            "leaders": json.dumps(lead),
+            "brokers": json.dumps([broker_json(i, accounts, ranking, ids, handles)
+                                   for i in ranking.brokers[c]]),
+        })
+    return rows
+
+
+def member_rows(run_id: str, detection: Detection, partition: Partition,
+                ranking: Ranking) -> list[dict[str, Any]]:
+    """One MEMBER_OF row per clustered account, with its leader scores."""
+    comp, pr = ranking.components, detection.pagerank
+    rows = []
+    for c, idx in partition.members.items():
+        key = f"{run_id}:{partition.ids[c]}"
+        for i in idx:
+            rows.append({"account": detection.accounts[i], "key": key, "props": {
+                "leaderScore": round(float(comp["score"][i]), 5),
+                "leaderRank": int(ranking.leader_rank[i]),
+                "influence": round(float(comp["influence"][i]), 5),
+                "communityShare": round(float(comp["community_share"][i]), 5),
+                "reach": round(float(comp["reach"][i]), 5),
+                "pagerank": round(float(pr[i]), 6),
+                "participation": round(float(ranking.participation[i]), 5),
+            }})
+    return rows
+
+
+def level_rows(run_id: str, detection: Detection, partition: Partition,
+               communities: list[dict[str, Any]], min_size: int) -> list[dict[str, Any]]:
+    """A :MapLevel row per level: 0 is the final (coarsest) partition, higher levels are
+    finer intermediate ones (a level equal to the final partition is skipped)."""
+    ids, edges = partition.ids, detection.edges
+    maps: list[dict[str, Any]] = [{
+        "communities": [{"id": c["id"], "size": c["size"], "label": c["label"],
+                         "top_topics": c["topTopics"]} for c in communities],
+        "links": [{"source": ids[x["source"]], "target": ids[x["target"]],
+                   "weight": x["weight"]} for x in analytics.links(edges, partition.labels)],
+    }]
+    levels = detection.levels or []
+    depth = len(levels[0]) if levels else 0
+    for back in range(2, depth + 1):  # intermediate levels, coarse to fine
+        raw = np.array([row[depth - back] for row in levels], dtype=np.int64)
+        lab, kk = analytics.compact(raw, min_size)
+        if kk == partition.k and np.array_equal(lab, partition.labels):
+            continue
+        maps.append(intermediate_map(len(maps), lab, kk, edges))
+    return [{"key": f"{run_id}:{level}", "runId": run_id, "level": level,
+             "communities": json.dumps(m["communities"]), "links": json.dumps(m["links"])}
+            for level, m in enumerate(maps)]
+
+
+def intermediate_map(level: int, labels: IntArray, k: int, edges: Edges) -> dict[str, Any]:
+    """An intermediate level's map: anonymous groups ``L<level>-<n>`` and their links."""
+    sizes = np.bincount(labels[labels >= 0], minlength=k)
+    return {"communities": [{"id": f"L{level}-{c}", "size": int(sizes[c])} for c in range(k)],
+            "links": [{"source": f"L{level}-{x['source']}", "target": f"L{level}-{x['target']}",
+                       "weight": x["weight"]} for x in analytics.links(edges, labels)]}
+
+
+def run_metrics(params: RefreshParams, detection: Detection, partition: Partition,
+                levels: int) -> dict[str, Any]:
+    """The run's community metrics: counts, modularity of the algorithm's partition, changes."""
+    labels, identity = partition.labels, partition.identity
+    raw, _ = analytics.compact(detection.communities, 1)
+    unclustered = int((labels < 0).sum())
+    n = len(labels)
+    return {
+        "algorithm": params.algorithm, "communities": partition.k, "accounts_analysed": n,
+        "accounts_in_communities": n - unclustered, "unclustered": unclustered,
+        "modularity": round(analytics.modularity(detection.edges, raw)[0], 6),
+        "levels": levels,
+        "changes": {"births": identity.births, "deaths": identity.deaths,
+                    "merges": identity.merges, "splits": identity.splits,
+                    "kept": partition.kept},
+    }

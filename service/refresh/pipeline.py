@@ -1,0 +1,118 @@
+"""The refresh pipeline: claim a run, run every stage in order, switch or fail, prune.
+
+``run_refresh`` is the one entry point (CLI, scheduler, worker, tests, benchmarks). The
+stages, in the order :func:`run_stages` shows them, each pass a typed result to the next:
+
+    project ─▶ undirected ─▶ communities ─▶ pagerank ─▶ edges    (GDS; projection dropped)
+      └▶ metrics: CommunityResult ─▶ write ─▶ influence: InfluenceResult ─▶ seeds
+    switch (runs.finish_run: succeeded + serving pointer + lock released, one transaction)
+
+A failure anywhere deletes the run's partial results and records it as failed; the
+previous run keeps serving. The lock's heartbeat renews it while the run lasts and every
+stage boundary checks it is still ours.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack
+from typing import Any
+
+from ..db import Database
+from ..timing import Clock
+from . import communities, influence, leaders, projection, runs, seeds, write
+from .params import RefreshParams
+from .runs import RunResult
+
+log = logging.getLogger(__name__)
+
+
+def run_refresh(database: Database, params: RefreshParams, run_id: str | None = None,
+                if_changed: bool = False) -> RunResult:
+    """Run a whole refresh; returns its result (also recorded as a RefreshRun).
+
+    ``run_id`` adopts a run the API queued; ``if_changed`` records a skipped run (and does
+    nothing else) when neither data nor parameters changed since the serving run."""
+    queued = run_id is not None
+    run_id = run_id or runs.new_run_id()
+    if if_changed and not queued:
+        serving = runs.unchanged_since_serving(database, params)
+        if serving:
+            runs.create_run(database, run_id, "skipped", params, runs.data_version(database))
+            return RunResult(run_id, "skipped",
+                             metrics={"reason": f"no data changed since run {serving}"})
+    runs.claim_run(database, params, run_id, queued)
+    result = RunResult(run_id, "running")
+    with runs.Heartbeat(database, run_id) as beat:
+        clock = Clock(after_stage=beat.check)
+        result.timings = clock.timings
+        try:
+            result.metrics = run_stages(database, params, run_id, clock)
+            beat.confirm()
+            with clock.stage("switch", check=False):  # after the switch the run stands
+                runs.finish_run(database, result)
+            result.status = "succeeded"
+        except Exception as exc:
+            log.exception("refresh %s failed", run_id)
+            result.status, result.error = "failed", f"{type(exc).__name__}: {exc}"
+            record_failure(database, result)
+    if result.status == "succeeded":
+        prune_quietly(database, params.retention)
+    return result
+
+
+def run_stages(database: Database, params: RefreshParams, run_id: str,
+               clock: Clock) -> dict[str, Any]:
+    """Every stage in order; returns the run's metrics."""
+    with ExitStack() as stack:
+        with clock.stage("project"):
+            graph = stack.enter_context(projection.projected(database, run_id, params))
+        with clock.stage("undirected"):
+            projection.to_undirected(database, graph)
+        with clock.stage("communities"):
+            found = communities.run_algorithm(database, graph, params)
+        with clock.stage("pagerank"):
+            ranks = communities.run_pagerank(database, graph, params)
+        with clock.stage("edges"):
+            edges = projection.stream_edges(database, graph)
+    detection = communities.detection_of(found, ranks, edges)
+    # the influence inputs are raw data: their queries run on the server while the metrics
+    # are computed and written (started before the projection they slowed it down)
+    inputs = influence.start_inputs(database, params, graph.since) if params.influence else None
+    with ExitStack() as stack:
+        if inputs is not None:
+            stack.callback(inputs.close)
+        with clock.stage("metrics"):
+            mapped = leaders.build_results(database, params, run_id, detection, graph)
+        with clock.stage("write"):
+            write.write_results(database, run_id, mapped)
+        metrics = {**mapped.metrics}
+        if inputs is not None:
+            with clock.stage("influence"):
+                found_influence = influence.run_influence(database, run_id, mapped, inputs)
+            metrics["influence"] = found_influence.metrics
+            with clock.stage("seeds"):
+                metrics["seeds"] = seeds.run_seeds(database, params, run_id, mapped,
+                                                   found_influence)
+    return {**metrics, "projection": graph.summary()}
+
+
+def record_failure(database: Database, result: RunResult) -> None:
+    """Delete a failed run's results and record the failure (the database may be the very
+    thing that failed: then the lock simply expires)."""
+    try:
+        runs.fail_run(database, result)
+    except Exception:  # noqa: BLE001 - report the run's own error, not this one
+        log.exception("could not record the failure of %s", result.run_id)
+        try:
+            runs.release_lock(database, result.run_id)
+        except Exception:  # noqa: BLE001 - the lock expires on its own
+            log.exception("could not release the refresh lock")
+
+
+def prune_quietly(database: Database, keep: int) -> None:
+    """Prune old runs' results; a failure here never fails the run (housekeeping)."""
+    try:
+        runs.prune(database, keep)
+    except Exception:  # noqa: BLE001 - pruning is housekeeping; the run stands
+        log.exception("pruning old runs failed")
