@@ -20,6 +20,7 @@ import networkx as nx
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
+from flask.testing import FlaskClient
 
 from service.cli import main
 from service.db import Database
@@ -37,7 +38,7 @@ from service.refresh.runs import (
 )
 from service.vocabulary import ALGORITHMS
 
-from .conftest import suite_env
+from .conftest import auth, suite_env
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -382,6 +383,26 @@ def test_graph_of_only_tiny_groups_gives_no_communities(clean_db: Database) -> N
     assert serving(clean_db) == result.run_id
 
 
+def test_best_of_n_leiden_keeps_the_highest_modularity_and_repeats(clean_db: Database) -> None:
+    karate = nx.karate_club_graph()
+    load_mutual(clean_db, [(f"k{a}", f"k{b}") for a, b in karate.edges()])
+    one = refresh_ok(clean_db, RefreshParams(min_community_size=2, leiden_trials=1))
+    many = refresh_ok(clean_db, RefreshParams(min_community_size=2, leiden_trials=8))
+    again = refresh_ok(clean_db, RefreshParams(min_community_size=2, leiden_trials=8))
+    assert one.metrics["trials"]["count"] == 1
+    trials = many.metrics["trials"]
+    assert trials["count"] == 8 and len(trials["modularities"]) == 8
+    assert trials["modularities"][trials["chosen"]] == max(trials["modularities"])
+    assert trials["random_seed"] == 42 + trials["chosen"]
+    assert trials["modularities"][0] == one.metrics["trials"]["modularities"][0]  # seed 42
+    assert many.metrics["modularity"] >= one.metrics["modularity"]
+    # the same seeds give the same partition (and the ids carry over unchanged)
+    assert memberships(clean_db, again.run_id) == memberships(clean_db, many.run_id)
+    # the default scales with the graph: a small graph gets the most trials
+    default = refresh_ok(clean_db, RefreshParams(min_community_size=2))
+    assert default.metrics["trials"]["count"] == 20
+
+
 def test_bad_refresh_option_exits_2() -> None:
     result = cli("refresh", "--min-size", "1")
     assert result.exit_code == 2
@@ -389,6 +410,18 @@ def test_bad_refresh_option_exits_2() -> None:
     result = cli("refresh", "--seed-topics", "51")
     assert result.exit_code == 2
     assert "seed_topics" in result.output
+
+
+def test_cli_and_api_reject_a_bad_refresh_parameter_with_the_same_message(
+    client: FlaskClient,
+) -> None:
+    result = cli("refresh", "--follow-weight", "-5")
+    assert result.exit_code == 2
+    resp = client.post("/v1/refresh", json={"follow_weight": -5}, headers=auth("admin"))
+    assert resp.status_code == 422
+    message = resp.get_json()["message"]
+    assert message.startswith("validation failed: follow_weight: ")
+    assert f"error: {message}" in result.output
 
 
 def test_no_influence_runs_communities_only_and_topic_seeds_follow_seed_topics(

@@ -3,4 +3,4 @@
 // mode: gds
 CALL gds.labelPropagation.stream($graph, $config)
 YIELD nodeId, communityId
-RETURN nodeId, gds.util.asNode(nodeId).id AS account, communityId AS community, null AS levels
+RETURN nodeId, communityId AS community, null AS levels

@@ -1,7 +1,7 @@
 // purpose: Leiden communities on the undirected engagement graph, with intermediate levels
+//          (nodeId: the Neo4j internal id, as every GDS stream returns it)
 // params: graph, config
 // mode: gds
 CALL gds.leiden.stream($graph, $config)
 YIELD nodeId, communityId, intermediateCommunityIds
-RETURN nodeId, gds.util.asNode(nodeId).id AS account, communityId AS community,
-       intermediateCommunityIds AS levels
+RETURN nodeId, communityId AS community, intermediateCommunityIds AS levels

@@ -3,5 +3,4 @@
 // mode: gds
 CALL gds.louvain.stream($graph, $config)
 YIELD nodeId, communityId, intermediateCommunityIds
-RETURN nodeId, gds.util.asNode(nodeId).id AS account, communityId AS community,
-       intermediateCommunityIds AS levels
+RETURN nodeId, communityId AS community, intermediateCommunityIds AS levels

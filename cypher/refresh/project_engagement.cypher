@@ -1,25 +1,33 @@
-// purpose: project the directed engagement graph into GDS: interactions weighted by kind
-//          (optionally only those since a time) plus follows at a smaller weight, summed
-//          per ordered pair of accounts (weight); engagement = the interactions alone.
-//          Accounts with neither are not projected.
+// purpose: project the directed engagement graph into GDS, streaming (no grouping or sorting
+//          of relationships in the transaction, so its memory does not grow with the graph):
+//          first every engaged account, in account-id order (GDS numbers nodes in the order
+//          they arrive, so seeded algorithms repeat on any copy of the data), then one
+//          relationship per interaction (weight = its kind's weight, engagement the same)
+//          and per follow (weight = followWeight, engagement 0). Parallel relationships of
+//          a pair are summed later (toUndirected) or are equivalent to their sum (PageRank).
+//          Interactions of kinds weighted 0 and, with a window, older ones are left out.
 // params: graph, kindWeights, followWeight, since
 // mode: gds
 CALL () {
+  MATCH (a:Account)
+  WHERE EXISTS { (a)-[r:INTERACTED]-()
+                 WHERE $kindWeights[r.kind] > 0 AND ($since IS NULL OR r.at >= datetime($since)) }
+     OR ($followWeight > 0 AND EXISTS { (a)-[:FOLLOWS]-() })
+  WITH a ORDER BY a.id
+  RETURN a AS s, null AS t, 0.0 AS w, 0.0 AS e
+  UNION ALL
   MATCH (a:Account)-[r:INTERACTED]->(b:Account)
   WHERE $since IS NULL OR r.at >= datetime($since)
   WITH a, b, toFloat(coalesce($kindWeights[r.kind], 0.0)) AS w
-  RETURN a, b, w, w AS e
+  WHERE w > 0
+  RETURN a AS s, b AS t, w, w AS e
   UNION ALL
   MATCH (a:Account)-[:FOLLOWS]->(b:Account)
   WHERE $followWeight > 0
-  RETURN a, b, toFloat($followWeight) AS w, 0.0 AS e
+  RETURN a AS s, b AS t, toFloat($followWeight) AS w, 0.0 AS e
 }
-WITH a, b, sum(w) AS weight, sum(e) AS engagement
-WHERE weight > 0
-// a fixed row order makes GDS's node numbering, and so every seeded algorithm, repeatable
-ORDER BY a.id, b.id
-WITH gds.graph.project($graph, a, b, {
+WITH gds.graph.project($graph, s, t, {
        relationshipType: 'ENGAGES',
-       relationshipProperties: {weight: weight, engagement: engagement}
+       relationshipProperties: {weight: w, engagement: e}
      }) AS g
 RETURN g.graphName AS graph, g.nodeCount AS nodes, g.relationshipCount AS relationships

@@ -40,6 +40,9 @@ OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "--influence/--no-influence": ("influence", {"help": "--no-influence: communities and "
                                                  "leaders only (no influence metrics or seed "
                                                  "sets; about 3x faster). [default: on]"}),
+    "--leiden-trials": ("leiden_trials", {"type": int, "help": "Leiden runs (seeds --seed, "
+                                          "+1, ...), the best modularity kept. [default: by "
+                                          "graph size, 20 on small graphs to 1 on large]"}),
     "--seed-topics": ("seed_topics", {"type": int, "help": "Topics (most engagement first) "
                                       f"that get a seed set. [default: {D.seed_topics}]"}),
 }

@@ -16,8 +16,9 @@ import pandas as pd
 
 from ..analytics import Edges, FloatArray, IntArray
 from ..db import Database
+from .edges import EngagementGraph
 from .params import RefreshParams
-from .projection import GraphEdges, Projection, in_node_space
+from .projection import Projection
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Detection:
     pagerank: FloatArray
     edges: Edges  # weight (interactions by kind + follows), directed
     engagement: Edges  # the interaction part only, directed
+    trials: dict[str, Any]  # how the partition was chosen (best-of-N Leiden)
 
 
 def algorithm_config(params: RefreshParams) -> dict[str, Any]:
@@ -48,11 +50,47 @@ def algorithm_config(params: RefreshParams) -> dict[str, Any]:
     return config
 
 
-def run_algorithm(database: Database, projection: Projection,
-                  params: RefreshParams) -> pd.DataFrame:
-    """The community algorithm's stream: nodeId, account, community, levels."""
-    return database.frame(f"refresh/{params.algorithm}", graph=projection.graph,
-                          config=algorithm_config(params))
+TRIAL_BUDGET = 400_000  # projected relationships x trials spent on best-of-N Leiden
+MAX_TRIALS = 20
+
+
+def leiden_trials(params: RefreshParams, relationships: int) -> int:
+    """Leiden runs to make: as configured, else many on small graphs and one on large
+    ones (each run costs about as much as the projection is large)."""
+    if params.leiden_trials is not None:
+        return params.leiden_trials
+    return max(1, min(MAX_TRIALS, TRIAL_BUDGET // max(relationships, 1)))
+
+
+@dataclass(frozen=True)
+class Found:
+    """The chosen partition per node (nodeId, community, levels) and how it was chosen."""
+
+    frame: pd.DataFrame
+    trials: dict[str, Any]
+
+
+def run_algorithm(database: Database, projection: Projection, params: RefreshParams) -> Found:
+    """Communities: Leiden as the best of its trials by modularity (seeds random_seed,
+    random_seed + 1, ...; ties keep the earliest), Louvain or label propagation once."""
+    if params.algorithm != "leiden":
+        frame = database.frame(f"refresh/{params.algorithm}", graph=projection.graph,
+                               config=algorithm_config(params))
+        return Found(frame, {"count": 1})
+    config = algorithm_config(params)
+    modularities = []
+    for trial in range(leiden_trials(params, projection.relationships)):
+        row = database.fetch("refresh/leiden_trial", graph=projection.graph, config={
+            **config, "randomSeed": params.random_seed + trial,
+            "mutateProperty": f"leiden{trial}"})[0]
+        modularities.append(round(float(row["modularity"]), 6))
+    best = modularities.index(max(modularities))
+    frame = database.frame("refresh/node_property", graph=projection.graph,
+                           property=f"leiden{best}")
+    frame["community"] = [levels[-1] for levels in frame["levels"]]
+    return Found(frame, {"count": len(modularities), "chosen": best,
+                         "random_seed": params.random_seed + best,
+                         "modularities": modularities})
 
 
 def run_pagerank(database: Database, projection: Projection,
@@ -63,18 +101,24 @@ def run_pagerank(database: Database, projection: Projection,
         "dampingFactor": 0.85, "concurrency": params.concurrency})
 
 
-def detection_of(found: pd.DataFrame, ranks: pd.DataFrame, edges: GraphEdges) -> Detection:
-    """The GDS answers aligned on node index (pure)."""
-    found = found.sort_values("nodeId").reset_index(drop=True)
-    node_ids = found["nodeId"].to_numpy(dtype=np.int64)
-    pagerank = np.zeros(len(found))
-    pagerank[np.searchsorted(node_ids, ranks["nodeId"].to_numpy(dtype=np.int64))] = \
+def detection_of(chosen: Found, ranks: pd.DataFrame, graph: EngagementGraph) -> Detection:
+    """The GDS answers aligned on the engagement graph's node index (pure)."""
+    found, n = chosen.frame, len(graph.accounts)
+    at = graph.index_of(found["nodeId"].to_numpy(dtype=np.int64))
+    if len(found) != n or (at < 0).any() or len(np.unique(at)) != n:
+        raise RuntimeError(f"the projection ({len(found)} nodes) and the engagement read "
+                           f"({n} accounts) disagree: did the data change meanwhile?")
+    communities = np.zeros(n, dtype=np.int64)
+    communities[at] = found["community"].to_numpy(dtype=np.int64)
+    pagerank = np.zeros(n)
+    pagerank[graph.index_of(ranks["nodeId"].to_numpy(dtype=np.int64))] = \
         ranks["score"].to_numpy(dtype=np.float64)
-    levels = found["levels"].tolist() if "levels" in found else None
-    if not levels or not isinstance(levels[0], list | np.ndarray):
-        levels = None
-    weight, engagement = in_node_space(edges, node_ids)
-    return Detection(accounts=found["account"].tolist(),
-                     communities=found["community"].to_numpy(dtype=np.int64),
-                     levels=[list(row) for row in levels] if levels else None,
-                     pagerank=pagerank, edges=weight, engagement=engagement)
+    raw_levels = found["levels"].tolist() if "levels" in found else []
+    levels: list[list[int]] | None = None
+    if raw_levels and isinstance(raw_levels[0], list | np.ndarray):
+        levels = [[] for _ in range(n)]
+        for i, row in zip(at.tolist(), raw_levels, strict=True):
+            levels[i] = list(row)
+    return Detection(accounts=graph.accounts, communities=communities, levels=levels,
+                     pagerank=pagerank, edges=graph.edges, engagement=graph.engagement,
+                     trials=chosen.trials)

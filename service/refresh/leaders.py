@@ -284,7 +284,8 @@ def run_metrics(params: RefreshParams, detection: Detection, partition: Partitio
     unclustered = int((labels < 0).sum())
     n = len(labels)
     return {
-        "algorithm": params.algorithm, "communities": partition.k, "accounts_analysed": n,
+        "algorithm": params.algorithm, "trials": detection.trials,
+        "communities": partition.k, "accounts_analysed": n,
         "accounts_in_communities": n - unclustered, "unclustered": unclustered,
         "modularity": round(analytics.modularity(detection.edges, raw)[0], 6),
         "levels": levels,

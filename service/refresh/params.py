@@ -35,6 +35,7 @@ class RefreshParams:
     retention: int = 3  # succeeded runs whose results are kept (older ones are pruned)
     influence: bool = True  # False: communities and leaders only (no influence/seed stages)
     seed_topics: int = 10  # topics (most engagement first) that get a seed set of their own
+    leiden_trials: int | None = None  # Leiden runs (seeds random_seed, +1, ...); None: by size
     # internal knobs: not part of the API or CLI
     concurrency: int = 1  # 1 makes Leiden/Louvain deterministic for a given seed
     max_levels: int = 10
@@ -97,6 +98,12 @@ class RefreshParamsSchema(ma.Schema):
     seed_topics = ma.fields.Integer(
         load_default=_default("seed_topics"), validate=ma.validate.Range(0, 50),
         metadata={"description": "topics (most engagement first) that get a seed set"})
+
+    leiden_trials = ma.fields.Integer(
+        load_default=None, allow_none=True, validate=ma.validate.Range(1, 50),
+        metadata={"description": "Leiden runs with seeds random_seed, random_seed+1, ...; the "
+                                 "partition of highest modularity is kept (default: by graph "
+                                 "size, from 20 on small graphs down to 1 on large ones)"})
 
     @ma.post_load
     def make_params(self, data: dict[str, Any], **_: Any) -> RefreshParams:

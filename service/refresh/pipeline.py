@@ -3,7 +3,8 @@
 ``run_refresh`` is the one entry point (CLI, scheduler, worker, tests, benchmarks). The
 stages, in the order :func:`run_stages` shows them, each pass a typed result to the next:
 
-    project ─▶ undirected ─▶ communities ─▶ pagerank ─▶ edges    (GDS; projection dropped)
+    project ─▶ undirected ─▶ communities ─▶ pagerank    (GDS; the projection is dropped)
+    edges (read in batches beside them): EngagementGraph ─▶ Detection
       └▶ metrics: CommunityResult ─▶ write ─▶ influence: InfluenceResult ─▶ seeds
     switch (runs.finish_run: succeeded + serving pointer + lock released, one transaction)
 
@@ -20,7 +21,7 @@ from typing import Any
 
 from ..db import Database
 from ..timing import Clock
-from . import communities, influence, leaders, projection, runs, seeds, write
+from . import communities, edges, influence, leaders, projection, runs, seeds, write
 from .params import RefreshParams
 from .runs import RunResult
 
@@ -64,6 +65,8 @@ def run_refresh(database: Database, params: RefreshParams, run_id: str | None = 
 def run_stages(database: Database, params: RefreshParams, run_id: str,
                clock: Clock) -> dict[str, Any]:
     """Every stage in order; returns the run's metrics."""
+    # the pair list for our own numbers is read in batches beside the GDS stages
+    reading = edges.start_reading(database, params, projection.window_start(params))
     with ExitStack() as stack:
         with clock.stage("project"):
             graph = stack.enter_context(projection.projected(database, run_id, params))
@@ -73,9 +76,8 @@ def run_stages(database: Database, params: RefreshParams, run_id: str,
             found = communities.run_algorithm(database, graph, params)
         with clock.stage("pagerank"):
             ranks = communities.run_pagerank(database, graph, params)
-        with clock.stage("edges"):
-            edges = projection.stream_edges(database, graph)
-    detection = communities.detection_of(found, ranks, edges)
+    with clock.stage("edges"):  # what is left of the read once GDS is done
+        detection = communities.detection_of(found, ranks, reading.result())
     # the influence inputs are raw data: their queries run on the server while the metrics
     # are computed and written (started before the projection they slowed it down)
     inputs = influence.start_inputs(database, params, graph.since) if params.influence else None

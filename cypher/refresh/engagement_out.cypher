@@ -1,0 +1,19 @@
+// purpose: the outgoing engagement of a batch of accounts (internal node ids), one row per
+//          account with parallel lists, so the refresh reads the graph in bounded pieces:
+//          targets and kind weights of its interactions (in the window, positive weight)
+//          and the targets of its follows (when follows count)
+// params: nodes, kindWeights, followWeight, since
+// mode: read
+UNWIND $nodes AS node
+MATCH (a:Account) WHERE id(a) = node
+CALL (a) {
+  OPTIONAL MATCH (a)-[r:INTERACTED]->(b:Account)
+  WHERE $kindWeights[r.kind] > 0 AND ($since IS NULL OR r.at >= datetime($since))
+  RETURN collect(id(b)) AS interacted, collect(toFloat($kindWeights[r.kind])) AS weights
+}
+CALL (a) {
+  OPTIONAL MATCH (a)-[:FOLLOWS]->(b:Account)
+  WHERE $followWeight > 0
+  RETURN collect(id(b)) AS followed
+}
+RETURN node, interacted, weights, followed

@@ -1,0 +1,141 @@
+"""Stage *edges* (reads Neo4j in batches): the engagement graph as numpy arrays.
+
+The refresh's own numbers (tightness, leaders, brokers, influence graphs) need the
+directed, kind-weighted pair list. It is read from the store in batches of accounts — one
+row per account with parallel lists, never the whole graph in one transaction — while GDS
+projects and runs its algorithms, and aggregated per pair with numpy (a few bytes per
+pair in this process). Accounts are numbered in account-id order, as the projection
+numbers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+from ..analytics import Edges, FloatArray, IntArray
+from ..db import Database
+from .params import RefreshParams
+
+BATCH_ACCOUNTS = 20_000  # accounts per read transaction
+
+
+@dataclass(frozen=True)
+class EngagementGraph:
+    """The analysed accounts and their directed pairs, in node-index space.
+
+    ``edges`` weighs every pair as the projection does (kind-weighted interactions plus
+    ``follow_weight`` for a follow); ``engagement`` is the interaction part alone (pairs
+    that only follow are left out); rows are unique per (src, dst) and sorted by it."""
+
+    accounts: list[str]  # node index -> account id (ascending)
+    node_ids: IntArray  # node index -> Neo4j internal id
+    edges: Edges
+    engagement: Edges
+
+    def index_of(self, node_ids: IntArray) -> IntArray:
+        """Node indices of Neo4j internal ids (as GDS streams return them; -1: unknown)."""
+        return NodeLookup(self.node_ids).index(node_ids)
+
+
+def start_reading(database: Database, params: RefreshParams,
+                  since: str | None) -> Future[EngagementGraph]:
+    """Read the engagement graph in a thread of its own (while GDS works)."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="edges")
+    future = pool.submit(read_graph, database, params, since)
+    pool.shutdown(wait=False)
+    return future
+
+
+def read_graph(database: Database, params: RefreshParams, since: str | None) -> EngagementGraph:
+    """Every analysed account and its outgoing engagement, aggregated per pair."""
+    rows = database.fetch("refresh/engaged_accounts", kindWeights=params.kind_weights,
+                          followWeight=params.follow_weight, since=since)
+    accounts = [r["account"] for r in rows]
+    node_ids = np.fromiter((r["node"] for r in rows), dtype=np.int64, count=len(rows))
+    lookup = NodeLookup(node_ids)
+    inter: list[tuple[IntArray, IntArray, FloatArray]] = []
+    follows: list[tuple[IntArray, IntArray]] = []
+    for batch in read_batches(database, params, since, node_ids):
+        src = lookup.index(np.fromiter((r["node"] for r in batch), dtype=np.int64,
+                                       count=len(batch)))
+        inter.append(pairs_of(src, [r["interacted"] for r in batch], lookup,
+                              [r["weights"] for r in batch]))
+        follows.append(pairs_of(src, [r["followed"] for r in batch], lookup)[:2])
+    n = len(accounts)
+    engagement = aggregate(n, *concat3(inter))
+    follow_src, follow_dst = concat2(follows)
+    follow_w = np.full(len(follow_src), float(params.follow_weight))
+    edges = aggregate(n, np.concatenate([engagement.src, follow_src]),
+                      np.concatenate([engagement.dst, follow_dst]),
+                      np.concatenate([engagement.w, follow_w]))
+    return EngagementGraph(accounts, node_ids, edges, engagement)
+
+
+def read_batches(database: Database, params: RefreshParams, since: str | None,
+                 node_ids: IntArray) -> Iterator[list[dict[str, Any]]]:
+    """The outgoing engagement rows of ``BATCH_ACCOUNTS`` accounts at a time."""
+    for start in range(0, len(node_ids), BATCH_ACCOUNTS):
+        yield database.fetch("refresh/engagement_out",
+                             nodes=node_ids[start:start + BATCH_ACCOUNTS].tolist(),
+                             kindWeights=params.kind_weights,
+                             followWeight=params.follow_weight, since=since)
+
+
+class NodeLookup:
+    """Neo4j internal id -> node index (-1 for a node that is not analysed)."""
+
+    def __init__(self, node_ids: IntArray):
+        self.order = np.argsort(node_ids, kind="stable")
+        self.sorted = node_ids[self.order]
+
+    def index(self, ids: IntArray) -> IntArray:
+        """Node indices of internal ids."""
+        if not len(self.sorted):
+            return np.full(len(ids), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.sorted, ids), len(self.sorted) - 1)
+        return np.where(self.sorted[at] == ids, self.order[at], -1)
+
+
+def pairs_of(src: IntArray, targets: list[list[int]], lookup: NodeLookup,
+             weights: list[list[float]] | None = None) -> tuple[IntArray, IntArray, FloatArray]:
+    """Flatten per-source target lists into (src, dst, weight) arrays."""
+    lengths = np.fromiter((len(t) for t in targets), dtype=np.int64, count=len(targets))
+    total = int(lengths.sum())
+    dst = lookup.index(np.fromiter(chain.from_iterable(targets), dtype=np.int64, count=total))
+    w = (np.fromiter(chain.from_iterable(weights), dtype=np.float64, count=total)
+         if weights is not None else np.ones(total))
+    s = np.repeat(src, lengths)
+    keep = (dst >= 0) & (s >= 0)
+    return s[keep], dst[keep], w[keep]
+
+
+def aggregate(n: int, src: IntArray, dst: IntArray, w: FloatArray) -> Edges:
+    """Unique (src, dst) pairs, weights summed, sorted by (src, dst)."""
+    if not len(src):
+        empty = np.zeros(0, dtype=np.int64)
+        return Edges(src=empty, dst=empty.copy(), w=np.zeros(0, dtype=np.float64))
+    keys, inverse = np.unique(src * np.int64(n) + dst, return_inverse=True)
+    summed: FloatArray = np.bincount(inverse, weights=w).astype(np.float64)
+    return Edges(src=keys // n, dst=keys % n, w=summed)
+
+
+def concat3(parts: list[tuple[IntArray, IntArray, FloatArray]]
+            ) -> tuple[IntArray, IntArray, FloatArray]:
+    """Concatenate (src, dst, w) triples."""
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            np.concatenate([p[2] for p in parts]))
+
+
+def concat2(parts: list[tuple[IntArray, IntArray]]) -> tuple[IntArray, IntArray]:
+    """Concatenate (src, dst) pairs."""
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
