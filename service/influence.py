@@ -171,38 +171,63 @@ class Cascade:
 
     def spread(self, seeds: Sequence[str], runs: int = 100, seed: int = 42) -> float:
         """Mean number of activated accounts (seeds included) over Monte Carlo runs."""
-        if not seeds:
-            return 0.0
+        return self.prefix_spreads(seeds, runs, seed)[-1] if seeds else 0.0
+
+    def prefix_spreads(self, seeds: Sequence[str], runs: int = 100,
+                       seed: int = 42) -> list[float]:
+        """Mean spread of every prefix of ``seeds`` (k = 1..len), from one pass per run.
+
+        In a run each edge's coin is tossed once, when its source is first activated, so
+        adding seeds one by one and counting the activated accounts after each gives the
+        spread of every prefix in the same random world (the live-edge view of the
+        independent cascade) at the cost of one simulation of the whole set."""
         rng = np.random.default_rng(seed)
-        known = np.array(sorted({self.index[s] for s in seeds if s in self.index}),
-                         dtype=np.int64)
-        outside = len(set(seeds)) - len(known)  # seeds with no influence edges
-        total = 0
+        totals = np.zeros(len(seeds))
         for _ in range(runs):
             active = np.zeros(self.n, dtype=bool)
-            active[known] = True
-            frontier = known
-            count = len(known)
-            while len(frontier):
-                starts, ends = self.offsets[frontier], self.offsets[frontier + 1]
-                lengths = ends - starts
-                if not lengths.sum():
-                    break
-                edge_idx = np.repeat(ends - lengths.cumsum(), lengths) + np.arange(lengths.sum())
-                hit = rng.random(len(edge_idx)) < self.prob[edge_idx]
-                targets = np.unique(self.dst[edge_idx[hit]])
-                targets = targets[~active[targets]]
-                active[targets] = True
-                count += len(targets)
-                frontier = targets
-            total += count + outside
-        return total / runs
+            outside: set[str] = set()  # seeds with no influence edges count as themselves
+            count = 0
+            for j, s in enumerate(seeds):
+                i = self.index.get(s)
+                if i is None:
+                    if s not in outside:
+                        outside.add(s)
+                        count += 1
+                elif not active[i]:
+                    count += self._activate(i, active, rng)
+                totals[j] += count
+        return (totals / runs).tolist()
+
+    def _activate(self, start: int, active: np.ndarray, rng: np.random.Generator) -> int:
+        """Activate ``start`` and everything its live edges reach; returns how many."""
+        active[start] = True
+        frontier = np.array([start], dtype=np.int64)
+        count = 1
+        while len(frontier):
+            starts, ends = self.offsets[frontier], self.offsets[frontier + 1]
+            lengths = ends - starts
+            total = int(lengths.sum())
+            if not total:
+                break
+            edge_idx = np.repeat(ends - lengths.cumsum(), lengths) + np.arange(total)
+            hit = rng.random(total) < self.prob[edge_idx]
+            targets = np.unique(self.dst[edge_idx[hit]])
+            targets = targets[~active[targets]]
+            active[targets] = True
+            count += len(targets)
+            frontier = targets
+        return count
 
 
 def prefix_spreads(cascade: Cascade, order: Sequence[str], ks: Iterable[int],
                    runs: int = 100, seed: int = 42) -> dict[int, float]:
-    """Spread of the first k of an ordering, for each k."""
-    return {k: round(cascade.spread(order[:k], runs, seed), 3) for k in ks}
+    """Spread of the first k of an ordering, for each k (one simulation pass per run)."""
+    wanted = list(ks)
+    if not wanted:
+        return {}
+    spreads = cascade.prefix_spreads(order[:max(wanted)], runs, seed)
+    return {k: round(spreads[min(k, len(spreads)) - 1], 3) if k and spreads else 0.0
+            for k in wanted}
 
 
 def clamp01(x: float) -> float:
