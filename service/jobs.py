@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import analytics, seeding
+from . import analytics, layout, seeding
 from .cypher import query
 from .db import Database
 from .timing import Clock
@@ -546,8 +546,11 @@ def _level_maps(found: Any, labels: Any, k: int, identity: analytics.Identity,
                            "target": f"L{len(maps)}-{link['target']}",
                            "weight": link["weight"]} for link in analytics.links(edges, lab)],
             })
+    # issue 12: each level's positions are laid out here, once, and stored with the run
     return [{"key": f"{run_id}:{level}", "runId": run_id, "level": level,
-             "communities": json.dumps(m["communities"]), "links": json.dumps(m["links"])}
+             "communities": json.dumps(layout.with_positions(m["communities"], m["links"],
+                                                             params.random_seed)),
+             "links": json.dumps(m["links"])}
             for level, m in enumerate(maps)]
 
 
