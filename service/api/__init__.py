@@ -23,7 +23,7 @@ def settings() -> Settings:
 
 def register(api: Api) -> None:
     """Register every blueprint."""
-    from . import health, influence, ingest, read, runs
+    from . import export, health, influence, ingest, read, runs
 
-    for module in (health, ingest, runs, read, influence):
+    for module in (health, ingest, runs, read, influence, export):  # export: issue 12
         api.register_blueprint(module.blp)
