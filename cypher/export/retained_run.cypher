@@ -5,5 +5,5 @@
 MATCH (r:RefreshRun {id: $runId})
 WHERE r.status = 'succeeded' AND r.prunedAt IS NULL
 OPTIONAL MATCH (p:CurrentRun {id: 'current'})
-RETURN r.id AS run_id, r.params AS params, r.startedAt AS started_at,
+RETURN r.id AS run_id, r.params AS params, r.metrics AS metrics, r.startedAt AS started_at,
        coalesce(r.id = p.runId, false) AS current

@@ -22,6 +22,7 @@ def selected_run(run_id: str | None) -> dict[str, Any]:
                             "pruned by retention); GET /v1/runs lists the runs")
     row = dict(rows[0])
     row["params"] = json.loads(row["params"] or "{}")
+    row["metrics"] = json.loads(row["metrics"] or "{}")
     return row
 
 
