@@ -448,6 +448,7 @@ def print_urls(settings: Settings, bind: str) -> None:
     click.echo("")
     click.echo(f"API:           {base}/v1/...   health {base}/healthz, {base}/readyz")
     click.echo(f"OpenAPI:       {base}/openapi.json   (Swagger UI {base}/docs)")
+    click.echo(f"Map page:      {base}/map   (enter a read key)")  # issue 12
     if not settings.external_neo4j:
         click.echo(f"Neo4j Browser: {settings.local.browser_url}  "
                    f"(user {settings.neo4j_user}, password {settings.neo4j_password})")

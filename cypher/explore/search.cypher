@@ -1,16 +1,16 @@
-// purpose: accounts whose id is $q or whose handle starts with $q (or with $lower), exact
-//          matches first (index seeks only), with their community and scores in a run
-// params: runId, q, lower, limit
+// purpose: accounts whose id is one of $terms or whose handle starts with one (the caller
+//          sends the text as typed, with and without '@', and lower-cased), exact matches
+//          first (index seeks only), with their community and scores in a run
+// params: runId, terms, limit
 // mode: read
 CALL () {
-  MATCH (a:Account {id: $q})
+  UNWIND $terms AS term
+  MATCH (a:Account {id: term})
   RETURN a, 0 AS score
   UNION
-  MATCH (a:Account) WHERE a.handle STARTS WITH $q
-  RETURN a, CASE WHEN a.handle = $q THEN 1 ELSE 2 END AS score
-  UNION
-  MATCH (a:Account) WHERE a.handle STARTS WITH $lower
-  RETURN a, CASE WHEN a.handle = $lower THEN 1 ELSE 2 END AS score
+  UNWIND $terms AS term
+  MATCH (a:Account) WHERE a.handle STARTS WITH term
+  RETURN a, CASE WHEN a.handle = term THEN 1 ELSE 2 END AS score
 }
 WITH a, min(score) AS score
 ORDER BY score, a.handle, a.id

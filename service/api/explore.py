@@ -52,7 +52,7 @@ class DrillArgsSchema(RunArgsSchema):
 
 
 class SearchArgsSchema(RunArgsSchema):
-    """An account id, a handle or the start of one (a leading @ is ignored)."""
+    """An account id, a handle or the start of one (with or without its @)."""
 
     q = ma.fields.String(required=True, validate=ma.validate.Length(1, 256))
 
@@ -212,8 +212,10 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
     """Accounts by id or handle (exact first, then handles starting with it): community,
     leader rank, leader score and influencer score with their components."""
     run = selected_run(args["run"])
-    q = args["q"].strip().lstrip("@") or args["q"]
-    rows = db().fetch("explore/search", runId=run["run_id"], q=q, lower=q.lower(), limit=10)
+    q = args["q"].strip() or args["q"]
+    bare = q.lstrip("@") or q
+    terms = sorted({t for term in (q, bare, "@" + bare) for t in (term, term.lower())})
+    rows = db().fetch("explore/search", runId=run["run_id"], terms=terms, limit=10)
     return {"run_id": run["run_id"], "q": q, "accounts": [
         {**{k: v for k, v in r.items() if k != "influencer_components"},
          "influencer_components": json.loads(r["influencer_components"] or "{}")}
