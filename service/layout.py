@@ -114,7 +114,7 @@ def community_layout(sizes: Sequence[int], src: Sequence[int], dst: Sequence[int
     if k == 0:
         return np.zeros((0, 2))
     rng = np.random.default_rng(seed)
-    gap = float(np.median(r)) * 0.6
+    gap = float(np.median(r)) * 0.9  # room for the two-line labels the page draws below
     pos = spiral(r) + rng.uniform(-1e-3, 1e-3, size=(k, 2)) * (1.0 + r[:, None])
     s = np.asarray(src, dtype=np.int64)
     t = np.asarray(dst, dtype=np.int64)

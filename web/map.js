@@ -9,6 +9,7 @@
   const BROKER = "#24292f";
   const FOCUS = "#d1242f";
   const EDGE = "#d3d7dc"; // solid: sigma's WebGL edges lose rgba() colours
+  const MEMBER_EDGE = "#e3e6ea";
   const $ = (id) => document.getElementById(id);
   const state = {
     run: "", level: 0, view: "loading", overview: null, drill: null,
@@ -178,7 +179,8 @@
     }
     // sizes in layout units: the discs keep the server layout's spacing at every zoom
     draw(g, { itemSizesReference: "positions", zoomToSizeRatioFunction: (r) => r,
-              labelRenderedSizeThreshold: 0, labelDensity: 1, labelGridCellSize: 80 });
+              labelRenderedSizeThreshold: 0, labelDensity: 1, labelGridCellSize: 80,
+              defaultDrawNodeLabel: drawCentredLabel });
     fitDiscs(g);
     fillLevels(data.levels);
     $("topics").innerHTML = data.topics.map((t) => `<option value="${esc(t)}">`).join("");
@@ -197,9 +199,30 @@
       box.x = [Math.min(box.x[0], a.x - a.size), Math.max(box.x[1], a.x + a.size)];
       box.y = [Math.min(box.y[0], a.y - a.size), Math.max(box.y[1], a.y + a.size)];
     });
-    box.x[1] += (box.x[1] - box.x[0]) * 0.2;
+    const w = box.x[1] - box.x[0];
+    const h = box.y[1] - box.y[0];
+    box.x = [box.x[0] - w * 0.12, box.x[1] + w * 0.12];
+    box.y = [box.y[0] - h * 0.1, box.y[1] + h * 0.03];
     renderer.setCustomBBox(box);
     renderer.refresh();
+  }
+
+  // a community's label centred under its disc, topics then leader, with a white halo
+  function drawCentredLabel(ctx, data, settings) {
+    if (!data.label) return;
+    const size = settings.labelSize;
+    ctx.font = `${settings.labelWeight} ${size}px ${settings.labelFont}`;
+    ctx.textAlign = "center";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = "#ffffff";
+    ctx.fillStyle = "#1f2328";
+    data.label.split(" · ").forEach((line, i) => {
+      const y = data.y + data.size + size + 3 + i * (size + 3);
+      ctx.strokeText(line, data.x, y);
+      ctx.fillText(line, data.x, y);
+    });
+    ctx.textAlign = "left";
   }
 
   function fillLevels(levels) {
@@ -257,7 +280,7 @@
     for (const e of data.edges) {
       if (e.source === e.target || !g.hasNode(e.source) || !g.hasNode(e.target)) continue;
       const w = (g.hasEdge(e.source, e.target) ? g.getEdgeAttribute(e.source, e.target, "weight") : 0) + e.weight;
-      g.mergeEdge(e.source, e.target, { weight: w, size: scaled(w, max, 0.4, 2.5) });
+      g.mergeEdge(e.source, e.target, { weight: w, size: scaled(w, max, 0.2, 1.6), color: MEMBER_EDGE });
     }
     const fa2 = window.graphologyLibrary && window.graphologyLibrary.layoutForceAtlas2;
     if (fa2 && g.size > 0) {
