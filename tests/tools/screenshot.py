@@ -44,7 +44,8 @@ def main() -> None:
         page.screenshot(path=str(args.out / "map-overview.png"))
         largest = page.evaluate("window.cmap.state.overview.communities[0].id")
         page.click(f"button[data-community='{largest}']")
-        page.wait_for_selector("body[data-view=community]", state="attached")
+        page.wait_for_selector("body[data-view=community][data-layout=settled]",
+                               state="attached")
         time.sleep(1)
         page.screenshot(path=str(args.out / "map-community.png"))
     print(f"wrote {args.out / 'map-overview.png'} and {args.out / 'map-community.png'}")
