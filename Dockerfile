@@ -1,5 +1,12 @@
 # Community Map API image: one image serves the API (default CMD) and runs the CLI
 # (`community-map schema apply`, `community-map scheduler ...`) in docker-compose.yml.
+# The map page's JavaScript (issue 12): `npm ci` from the committed lock file (pinned,
+# integrity-checked), in its own stage so the API image carries no Node toolchain.
+FROM node:20-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -25,6 +32,8 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY service/ service/
 COPY cypher/ cypher/
 COPY gunicorn.conf.py ./
+COPY web/ web/
+COPY --from=web /web/node_modules web/node_modules
 
 # Editable install on purpose: the code finds cypher/ and gunicorn.conf.py relative to the
 # package (Path(__file__).parents[1]), so `service` must be imported from /app/service, not

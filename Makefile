@@ -6,8 +6,11 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# the map page's JavaScript (sigma.js, graphology): pinned and integrity-checked by
+# web/package-lock.json, installed by `npm ci` into web/node_modules (ignored by git)
+WEB_STAMP := web/node_modules/.installed-stamp
 
-.PHONY: demo test lint venv bench bench-ingest clean-neo4j
+.PHONY: demo test lint venv web browser bench bench-ingest clean-neo4j
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +18,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-venv: $(STAMP)
+$(WEB_STAMP): web/package.json web/package-lock.json
+	command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	cd web && npm ci --no-audit --no-fund --ignore-scripts
+	touch $(WEB_STAMP)
+
+venv: $(STAMP) $(WEB_STAMP)
+
+web: $(WEB_STAMP)
+
+## browser: Debian's chromium, which the map page tests drive through Playwright
+## (Playwright never downloads a browser here)
+browser:
+	command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 ## demo: provision + start Neo4j, apply the schema, serve the API, print the URLs and key
-demo: $(STAMP)
+demo: $(STAMP) $(WEB_STAMP)
 	$(BIN)/community-map demo
 
 ## lint: ruff and mypy
@@ -28,7 +45,7 @@ lint: $(STAMP)
 
 ## test: lint, then pytest against a real Neo4j + GDS (the suite starts its own 'test'
 ## instance on ports 17687/17474 unless NEO4J_URI is set, and stops it if it started it)
-test: lint
+test: lint $(WEB_STAMP) browser
 	$(BIN)/python -m pytest -q
 
 ## bench: every benchmark (writes bench/RESULTS.md); bench-ingest: only the ingest one

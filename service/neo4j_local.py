@@ -279,7 +279,11 @@ def render_conf(local: LocalNeo4j) -> str:
         f"server.memory.heap.max_size={local.heap}",
         f"server.memory.pagecache.size={local.pagecache}",
         "db.tx_log.rotation.retention_policy=1G size",
+        # A self-hosted analytics service does not phone home: no usage report from the
+        # server, and Browser (and Bloom) start with product analytics off (no consent
+        # banner, nothing sent). Both are real 5.26 Community keys (strict validation).
         "dbms.usage_report.enabled=false",
+        "client.allow_telemetry=false",
         "dbms.security.procedures.unrestricted=gds.*",
         "dbms.security.procedures.allowlist=gds.*",
         "server.logs.gc.enabled=false",

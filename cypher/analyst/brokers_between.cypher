@@ -4,9 +4,8 @@
 // params: communityA, communityB
 // mode: read
 // usage: :param communityA => 'c1'   and   :param communityB => 'c2'
-MATCH (p:CurrentRun {id: 'current'})
-MATCH (ca:Community {key: p.runId + ':' + $communityA})
-MATCH (cb:Community {key: p.runId + ':' + $communityB})
+MATCH (ca:Community:Serving {id: $communityA})
+MATCH (cb:Community:Serving {id: $communityB})
 MATCH (x:Account)-[:MEMBER_OF]->(home)
 WHERE home IN [ca, cb]
 MATCH (x)-[i:INTERACTED]-(y:Account)-[:MEMBER_OF]->(other)

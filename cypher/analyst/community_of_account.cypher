@@ -3,8 +3,7 @@
 // params: accountId
 // mode: read
 // usage: :param accountId => 'a000429'
-MATCH (p:CurrentRun {id: 'current'})
-MATCH (:Account {id: $accountId})-[:MEMBER_OF {runId: p.runId}]->(c:Community)
+MATCH (:Account {id: $accountId})-[:MEMBER_OF]->(c:Community:Serving)
 MATCH (c)<-[m:MEMBER_OF]-(member:Account)
 RETURN c.id AS community, c.label AS label, member.id AS id, member.handle AS handle,
        m.leaderRank AS leader_rank, round(m.leaderScore, 4) AS leader_score,

@@ -3,8 +3,7 @@
 // params: communityId, limit
 // mode: read
 // usage: :param communityId => 'c1'   and   :param limit => 25
-MATCH (p:CurrentRun {id: 'current'})
-MATCH (c:Community {key: p.runId + ':' + $communityId})
+MATCH (c:Community:Serving {id: $communityId})
 MATCH (c)<-[:MEMBER_OF]-(a:Account)-[i:INTERACTED]->(b:Account)-[:MEMBER_OF]->(c)
 WITH a, b, i.kind AS kind, count(*) AS n
 WITH a, b, sum(n) AS interactions, collect(kind + ': ' + toString(n)) AS by_kind

@@ -3,8 +3,7 @@
 // params: limit
 // mode: read
 // usage: in Neo4j Browser run   :param limit => 5   then paste the query below
-MATCH (p:CurrentRun {id: 'current'})
-MATCH (c:Community {runId: p.runId})
+MATCH (c:Community:Serving)
 WITH c ORDER BY c.size DESC LIMIT $limit
 MATCH (c)<-[m:MEMBER_OF]-(a:Account)
 WHERE m.leaderRank <= 3

@@ -23,7 +23,8 @@ def settings() -> Settings:
 
 def register(api: Api) -> None:
     """Register every blueprint."""
-    from . import health, influence, ingest, read, runs
+    from . import explore, export, health, influence, ingest, page, read, runs
 
-    for module in (health, ingest, runs, read, influence):
+    # export, explore, page: issue 12 (the map page, its views and the file exports)
+    for module in (health, ingest, runs, read, influence, export, explore, page):
         api.register_blueprint(module.blp)

@@ -44,6 +44,7 @@ def print_urls(settings: Settings, bind: str) -> None:
     base = f"http://{bind}"
     click.echo("")
     click.echo(f"API:           {base}/v1/...   health {base}/healthz, {base}/readyz")
+    click.echo(f"Map page:      {base}/map   (enter a read key)")
     click.echo(f"OpenAPI:       {base}/openapi.json   (Swagger UI {base}/docs)")
     if not settings.external_neo4j:
         click.echo(f"Neo4j Browser: {settings.local.browser_url}  "

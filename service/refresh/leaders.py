@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import analytics
+from .. import analytics, layout
 from ..analytics import Edges, FloatArray, IntArray
 from ..db import Database
 from .communities import Detection
@@ -89,7 +89,7 @@ def build_results(database: Database, params: RefreshParams, run_id: str,
                                                    k + np.arange(len(labels))))[1]
     communities = community_rows(run_id, detection, partition, ranking, tight, q_parts,
                                  (comm_topics, global_topics), handles)
-    levels = level_rows(run_id, detection, partition, communities, params.min_community_size)
+    levels = level_rows(run_id, detection, partition, communities, params)
     return CommunityResult(
         run_id=run_id, detection=detection, partition=partition, ranking=ranking,
         sizes=[int(t["size"]) for t in tight], community_topics=dict(comm_topics),
@@ -245,9 +245,11 @@ def member_rows(run_id: str, detection: Detection, partition: Partition,
 
 
 def level_rows(run_id: str, detection: Detection, partition: Partition,
-               communities: list[dict[str, Any]], min_size: int) -> list[dict[str, Any]]:
+               communities: list[dict[str, Any]], params: RefreshParams) -> list[dict[str, Any]]:
     """A :MapLevel row per level: 0 is the final (coarsest) partition, higher levels are
-    finer intermediate ones (a level equal to the final partition is skipped)."""
+    finer intermediate ones (a level equal to the final partition is skipped). Each
+    community carries its position in a seeded layout of the level's community graph, so
+    the same run always draws the same map."""
     ids, edges = partition.ids, detection.edges
     maps: list[dict[str, Any]] = [{
         "communities": [{"id": c["id"], "size": c["size"], "label": c["label"],
@@ -259,12 +261,14 @@ def level_rows(run_id: str, detection: Detection, partition: Partition,
     depth = len(levels[0]) if levels else 0
     for back in range(2, depth + 1):  # intermediate levels, coarse to fine
         raw = np.array([row[depth - back] for row in levels], dtype=np.int64)
-        lab, kk = analytics.compact(raw, min_size)
+        lab, kk = analytics.compact(raw, params.min_community_size)
         if kk == partition.k and np.array_equal(lab, partition.labels):
             continue
         maps.append(intermediate_map(len(maps), lab, kk, edges))
     return [{"key": f"{run_id}:{level}", "runId": run_id, "level": level,
-             "communities": json.dumps(m["communities"]), "links": json.dumps(m["links"])}
+             "communities": json.dumps(layout.with_positions(m["communities"], m["links"],
+                                                             params.random_seed)),
+             "links": json.dumps(m["links"])}
             for level, m in enumerate(maps)]
 
 

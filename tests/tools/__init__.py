@@ -1,0 +1,1 @@
+"""Scripts that drive the real map page (not tests)."""
