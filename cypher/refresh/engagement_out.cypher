@@ -1,7 +1,8 @@
 // purpose: the outgoing engagement of a batch of accounts (internal node ids), one row per
 //          account with parallel lists, so the refresh reads the graph in bounded pieces:
 //          targets and kind weights of its interactions (in the window, positive weight)
-//          and the targets of its follows (when follows count)
+//          and the targets of its follows (when follows count), and how many interactions
+//          it ever made (any kind, any time: none makes it a passive follower)
 // params: nodes, kindWeights, followWeight, since
 // mode: read
 UNWIND $nodes AS node
@@ -16,4 +17,4 @@ CALL (a) {
   WHERE $followWeight > 0
   RETURN collect(id(b)) AS followed
 }
-RETURN node, interacted, weights, followed
+RETURN node, interacted, weights, followed, COUNT { (a)-[:INTERACTED]->() } AS interactedEver

@@ -27,6 +27,7 @@ class Detection:
     the projection's edges in the same node-index space."""
 
     accounts: list[str]
+    node_ids: IntArray  # Neo4j internal id per node
     communities: IntArray  # the algorithm's final community per node
     levels: list[list[int]] | None  # per node: intermediate community ids, fine to coarse
     pagerank: FloatArray
@@ -119,6 +120,7 @@ def detection_of(chosen: Found, ranks: pd.DataFrame, graph: EngagementGraph) -> 
         levels = [[] for _ in range(n)]
         for i, row in zip(at.tolist(), raw_levels, strict=True):
             levels[i] = list(row)
-    return Detection(accounts=graph.accounts, communities=communities, levels=levels,
+    return Detection(accounts=graph.accounts, node_ids=graph.node_ids,
+                     communities=communities, levels=levels,
                      pagerank=pagerank, edges=graph.edges, engagement=graph.engagement,
                      trials=chosen.trials)

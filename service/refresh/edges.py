@@ -11,7 +11,6 @@ numbers them.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -37,19 +36,12 @@ class EngagementGraph:
     node_ids: IntArray  # node index -> Neo4j internal id
     edges: Edges
     engagement: Edges
+    follows: tuple[IntArray, IntArray]  # (follower, followee) pairs read (follow_weight > 0)
+    interacted_ever: IntArray  # per node: interactions it ever made (any kind, any time)
 
     def index_of(self, node_ids: IntArray) -> IntArray:
         """Node indices of Neo4j internal ids (as GDS streams return them; -1: unknown)."""
         return NodeLookup(self.node_ids).index(node_ids)
-
-
-def start_reading(database: Database, params: RefreshParams,
-                  since: str | None) -> Future[EngagementGraph]:
-    """Read the engagement graph in a thread of its own (while GDS works)."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="edges")
-    future = pool.submit(read_graph, database, params, since)
-    pool.shutdown(wait=False)
-    return future
 
 
 def read_graph(database: Database, params: RefreshParams, since: str | None) -> EngagementGraph:
@@ -61,20 +53,43 @@ def read_graph(database: Database, params: RefreshParams, since: str | None) -> 
     lookup = NodeLookup(node_ids)
     inter: list[tuple[IntArray, IntArray, FloatArray]] = []
     follows: list[tuple[IntArray, IntArray]] = []
+    n = len(accounts)
+    ever = np.zeros(n, dtype=np.int64)
     for batch in read_batches(database, params, since, node_ids):
         src = lookup.index(np.fromiter((r["node"] for r in batch), dtype=np.int64,
                                        count=len(batch)))
         inter.append(pairs_of(src, [r["interacted"] for r in batch], lookup,
                               [r["weights"] for r in batch]))
         follows.append(pairs_of(src, [r["followed"] for r in batch], lookup)[:2])
-    n = len(accounts)
+        ever[src] = [r["interactedEver"] for r in batch]
     engagement = aggregate(n, *concat3(inter))
     follow_src, follow_dst = concat2(follows)
     follow_w = np.full(len(follow_src), float(params.follow_weight))
     edges = aggregate(n, np.concatenate([engagement.src, follow_src]),
                       np.concatenate([engagement.dst, follow_dst]),
                       np.concatenate([engagement.w, follow_w]))
-    return EngagementGraph(accounts, node_ids, edges, engagement)
+    return EngagementGraph(accounts, node_ids, edges, engagement, (follow_src, follow_dst), ever)
+
+
+def covers_audience(params: RefreshParams) -> bool:
+    """Whether the pair list holds every follow and every windowed interaction, so audience
+    evidence can be counted from it (follows count, and no kind is weighted 0)."""
+    return params.follow_weight > 0 and all(w > 0 for w in params.kind_weights.values())
+
+
+def audience(graph: EngagementGraph) -> list[dict[str, Any]]:
+    """Per followed account: followers, followers who engaged with it (in the window) and
+    passive followers (who never interacted with anyone) — as ``influence/audience``."""
+    n = len(graph.accounts)
+    src, dst = graph.follows
+    engaged = np.isin(src * np.int64(n) + dst,
+                      graph.engagement.src * np.int64(n) + graph.engagement.dst)
+    passive = graph.interacted_ever[src] == 0
+    counts = [np.bincount(dst[mask], minlength=n) for mask in
+              (np.ones(len(src), dtype=bool), engaged, passive)]
+    return [{"id": graph.accounts[i], "followers": int(counts[0][i]),
+             "engaged": int(counts[1][i]), "passive": int(counts[2][i])}
+            for i in np.flatnonzero(counts[0]).tolist()]
 
 
 def read_batches(database: Database, params: RefreshParams, since: str | None,

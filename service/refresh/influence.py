@@ -1,26 +1,26 @@
 """Stage *influence* (reads and writes Neo4j): per-account influence metrics and item curves.
 
-Its inputs are raw data, independent of the communities: :func:`start_inputs` starts their
-queries (two at a time, on the server) while the metrics stage computes and writes, and
-:func:`run_influence` takes each when it needs it. The computation itself is pure
-(:mod:`service.refresh.influence_metrics`). Seconds per metric = its queries' own durations
-(in their threads) + its computation here; waiting is not counted (bench/influence.py
+Its inputs are raw data, independent of the communities, read in the background from the
+start of the refresh (:mod:`service.refresh.inputs`); the computation itself is pure
+(:mod:`service.refresh.influence_metrics`). Seconds per metric = its reads' own durations
+(in their thread) + its computation here; waiting is not counted (bench/influence.py
 reports them).
 """
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from ..db import Database
 from ..timing import Clock
+from . import edges
 from . import influence_metrics as im
+from .edges import EngagementGraph
+from .inputs import Prefetch
 from .leaders import CommunityResult
-from .params import RefreshParams
+from .topics import TopicCounts
 from .write import batches
 
 Rows = list[dict[str, Any]]
@@ -36,66 +36,22 @@ class InfluenceResult:
     metrics: dict[str, Any]
 
 
-class Prefetch:
-    """Named ``influence/`` read queries started at once, ``workers`` at a time, each taken
-    once with the seconds it took in its own thread (a failure re-raises on take)."""
-
-    def __init__(self, database: Database, workers: int = 2):
-        self.database = database
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prefetch")
-        self.futures: dict[str, Future[tuple[Rows, float]]] = {}
-
-    def start(self, name: str, **params: Any) -> None:
-        """Queue the query ``influence/<name>``."""
-        self.futures[name] = self.pool.submit(self._run, name, params)
-
-    def _run(self, name: str, params: dict[str, Any]) -> tuple[Rows, float]:
-        started = time.perf_counter()
-        rows = self.database.fetch(f"influence/{name}", **params)
-        return rows, time.perf_counter() - started
-
-    def take(self, name: str, clock: Clock, metric: str) -> Rows:
-        """The query's rows (waiting if needed); its own seconds are booked to ``metric``."""
-        rows, seconds = self.futures.pop(name).result()
-        clock.add(metric, seconds)
-        clock.restart()  # waiting for a query is not counted
-        return rows
-
-    def close(self) -> None:
-        """Cancel what has not started; wait for what has."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def start_inputs(database: Database, params: RefreshParams, since: str | None) -> Prefetch:
-    """Start the influence stage's independent reads (two at a time on the server)."""
-    prefetch = Prefetch(database)
-    prefetch.start("account_reach", since=since)
-    prefetch.start("topic_engagement", since=since, kindWeights=params.kind_weights)
-    prefetch.start("audience", since=since)
-    prefetch.start("follow_bursts")
-    prefetch.start("calls_to_action", since=since, hours=params.mobilisation_hours)
-    prefetch.start("post_topics", since=since)
-    prefetch.start("adoptions")
-    return prefetch
-
-
 def run_influence(database: Database, run_id: str, communities: CommunityResult,
+                  topics: TopicCounts, graph: EngagementGraph,
                   inputs: Prefetch) -> InfluenceResult:
     """Engagement rate, audience quality, mobilisation, topic affinity, adopter categories
     and the influencer score of every account with activity; item adoption curves."""
     nodes, clock = im.Nodes.of(communities), Clock()
     reach = {r["id"]: r for r in inputs.take("account_reach", clock, "engagement_rate")}
     clock.lap("engagement_rate")
-    audience = {r["id"]: r for r in inputs.take("audience", clock, "audience_quality")}
+    audience = {r["id"]: r for r in (inputs.take("audience", clock, "audience_quality")
+                                     if inputs.has("audience") else edges.audience(graph))}
     bursts = {r["id"]: r["burst_peak"]
               for r in inputs.take("follow_bursts", clock, "audience_quality")}
     clock.lap("audience_quality")
     calls = inputs.take("calls_to_action", clock, "mobilisation")
     mobilisation = im.mobilisation_shares(calls, fetch_followers(database, calls), nodes)
     clock.lap("mobilisation")
-    topics = im.topic_counts(inputs.take("post_topics", clock, "topic_affinity"),
-                             inputs.take("topic_engagement", clock, "topic_affinity"))
-    clock.lap("topic_affinity")
     categories: dict[str, dict[str, dict[str, str | None]]] = defaultdict(dict)
     items = [im.item_adoption(run_id, item, rows, nodes, categories) for item, rows in
              adoptions_by_item(inputs.take("adoptions", clock, "adopter_categories")).items()]

@@ -8,7 +8,7 @@ The stage (:mod:`service.refresh.influence`) reads the inputs and writes these r
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +18,7 @@ import numpy as np
 from .. import influence as inf
 from ..analytics import Edges, FloatArray
 from .leaders import CommunityResult
+from .topics import TopicCounts
 
 
 @dataclass(frozen=True)
@@ -41,16 +42,6 @@ class Nodes:
         """The account's leader score (None when it was not analysed)."""
         i = self.index.get(account)
         return float(self.result.ranking.components["score"][i]) if i is not None else None
-
-
-@dataclass(frozen=True)
-class TopicCounts:
-    """Topic use per account (own posts, engagement received) and topic engagement pairs."""
-
-    posts: dict[str, dict[str, int]]
-    received: dict[str, dict[str, int]]
-    engagement: dict[str, int]  # topic -> tagged interactions, everyone
-    pairs: dict[str, list[tuple[str, str, float]]]  # topic -> (engaged, engager, weight)
 
 
 def reciprocal_share(edges: Edges, n: int) -> FloatArray:
@@ -88,26 +79,6 @@ def mobilisation_summary(calls: list[tuple[float | None, float | None]]) -> dict
     return {"calls": len(calls),
             "community_share": round(sum(shares_c) / len(shares_c), 4) if shares_c else None,
             "follower_share": round(sum(shares_f) / len(shares_f), 4) if shares_f else None}
-
-
-def topic_counts(post_rows: Iterable[dict[str, Any]],
-                 engagement_rows: Iterable[dict[str, Any]]) -> TopicCounts:
-    """One pass over posts per topic and topic-tagged engagement (one row per engaged-with
-    account with parallel lists: topics, engagers, counts, kind-weighted sums)."""
-    posts: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in post_rows:
-        posts[r["account"]][r["topic"]] = r["n"]
-    received: dict[str, dict[str, int]] = defaultdict(dict)
-    engagement: Counter[str] = Counter()
-    pairs: dict[str, list[tuple[str, str, float]]] = defaultdict(list)
-    for r in engagement_rows:
-        source, got = r["s"], received[r["s"]]
-        for topic, engager, n, w in zip(r["topics"], r["engagers"], r["ns"], r["ws"],
-                                        strict=True):
-            got[topic] = got.get(topic, 0) + n
-            engagement[topic] += n
-            pairs[topic].append((source, engager, w))
-    return TopicCounts(dict(posts), dict(received), dict(engagement), dict(pairs))
 
 
 def item_adoption(run_id: str, item: str, rows: list[tuple[str, float]], nodes: Nodes,

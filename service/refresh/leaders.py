@@ -3,9 +3,8 @@
 From a :class:`~service.refresh.communities.Detection` this stage computes (with numpy,
 :mod:`service.analytics`) everything a community map serves and returns it as a typed,
 immutable :class:`CommunityResult`: the rows to write and the per-node arrays later stages
-need. The functions named ``fetch_*``/``reserve_*`` read or write Neo4j (previous
-membership for stable ids, topic counts, handles, the community id counter); the rest is
-pure.
+need. The functions named ``fetch_*``/``reserve_*`` read or write Neo4j (handles, the
+community id counter); the rest is pure.
 """
 
 from __future__ import annotations
@@ -22,8 +21,7 @@ from ..analytics import Edges, FloatArray, IntArray
 from ..db import Database
 from .communities import Detection
 from .params import RefreshParams
-from .projection import Projection
-from .runs import current_run
+from .topics import TopicCounts, community_topics
 
 
 @dataclass(frozen=True)
@@ -72,17 +70,19 @@ class CommunityResult:
         return self.detection.accounts
 
 
-def build_results(database: Database, params: RefreshParams, run_id: str,
-                  detection: Detection, projection: Projection) -> CommunityResult:
-    """The community map of a detection (reads lookups from Neo4j; see module doc)."""
+def build_results(database: Database, params: RefreshParams, run_id: str, detection: Detection,
+                  previous: dict[str, set[str]], topics: TopicCounts) -> CommunityResult:
+    """The community map of a detection, given the serving run's communities (for stable
+    ids) and the topic counts (reserves ids and reads handles in Neo4j)."""
     edges, accounts = detection.edges, detection.accounts
     labels, k = analytics.compact(detection.communities, params.min_community_size)
     members = members_of(labels)
-    identity, kept = match_identity(database, accounts, members, k)
+    identity, kept = match_identity(database, previous, accounts, members, k)
     partition = Partition(labels, k, members, identity.ids, identity, kept)
     ranking = rank_members(detection, partition)
     tight = analytics.tightness(edges, labels, k)
-    comm_topics, global_topics = fetch_topic_counts(database, projection, accounts, labels)
+    comm_topics, global_topics = community_topics(topics, {a: i for i, a in enumerate(accounts)},
+                                                  labels)
     handles = fetch_handles(database, [accounts[i] for c in members
                                        for i in ranking.leaders[c] + ranking.brokers[c]])
     q_parts = analytics.modularity(edges, np.where(labels >= 0, labels,
@@ -105,11 +105,10 @@ def members_of(labels: IntArray) -> dict[int, list[int]]:
     return dict(members)
 
 
-def match_identity(database: Database, accounts: list[str], members: dict[int, list[int]],
-                   k: int) -> tuple[analytics.Identity, int]:
-    """Stable community ids: inherited from the serving run by member overlap, else fresh
-    ones reserved from the database's counter; also how many ids were kept."""
-    old = fetch_previous_members(database)
+def match_identity(database: Database, old: dict[str, set[str]], accounts: list[str],
+                   members: dict[int, list[int]], k: int) -> tuple[analytics.Identity, int]:
+    """Stable community ids: inherited from the serving run's (``old``) by member overlap,
+    else fresh ones reserved from the database's counter; also how many ids were kept."""
     fresh_from = reserve_community_ids(database, k)
     new_sets = {c: {accounts[i] for i in idx} for c, idx in members.items()}
     identity = analytics.match_identities(new_sets, old,
@@ -117,32 +116,9 @@ def match_identity(database: Database, accounts: list[str], members: dict[int, l
     return identity, sum(1 for c in range(k) if identity.ids[c] in old)
 
 
-def fetch_previous_members(database: Database) -> dict[str, set[str]]:
-    """The serving run's communities as sets of account ids (empty before the first run)."""
-    cur = current_run(database)
-    old: dict[str, set[str]] = defaultdict(set)
-    if cur["runId"]:
-        for row in database.fetch("refresh/previous_membership", runId=cur["runId"]):
-            old[row["community"]].add(row["account"])
-    return dict(old)
-
-
 def reserve_community_ids(database: Database, k: int) -> int:
     """Reserve k fresh community numbers; returns the last number used before them."""
     return int(database.execute("refresh/next_community_ids", n=k)["first"]) if k else 0
-
-
-def fetch_topic_counts(database: Database, projection: Projection, accounts: list[str],
-                       labels: IntArray) -> tuple[dict[int, Counter[str]], Counter[str]]:
-    """Topic use (interactions made/received, posts) per community and over everyone."""
-    ranks = {accounts[i]: int(labels[i]) for i in np.flatnonzero(labels >= 0).tolist()}
-    global_topics: Counter[str] = Counter()
-    comm_topics: dict[int, Counter[str]] = defaultdict(Counter)
-    for row in database.fetch("refresh/account_topics", since=projection.since, ranks=ranks):
-        global_topics[row["topic"]] += row["n"]
-        if row["community"] >= 0:
-            comm_topics[row["community"]][row["topic"]] += row["n"]
-    return comm_topics, global_topics
 
 
 def fetch_handles(database: Database, ids: list[str]) -> dict[str, str | None]:
@@ -232,7 +208,8 @@ def member_rows(run_id: str, detection: Detection, partition: Partition,
     for c, idx in partition.members.items():
         key = f"{run_id}:{partition.ids[c]}"
         for i in idx:
-            rows.append({"account": detection.accounts[i], "key": key, "props": {
+            rows.append({
+                "key": key, "account": detection.accounts[i], "node": int(detection.node_ids[i]),
                 "leaderScore": round(float(comp["score"][i]), 5),
                 "leaderRank": int(ranking.leader_rank[i]),
                 "influence": round(float(comp["influence"][i]), 5),
@@ -240,7 +217,7 @@ def member_rows(run_id: str, detection: Detection, partition: Partition,
                 "reach": round(float(comp["reach"][i]), 5),
                 "pagerank": round(float(pr[i]), 6),
                 "participation": round(float(ranking.participation[i]), 5),
-            }})
+            })
     return rows
 
 

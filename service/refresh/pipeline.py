@@ -3,8 +3,9 @@
 ``run_refresh`` is the one entry point (CLI, scheduler, worker, tests, benchmarks). The
 stages, in the order :func:`run_stages` shows them, each pass a typed result to the next:
 
+    inputs (background reads: pair list, previous run, topics, influence inputs)
     project ─▶ undirected ─▶ communities ─▶ pagerank    (GDS; the projection is dropped)
-    edges (read in batches beside them): EngagementGraph ─▶ Detection
+    edges: EngagementGraph + GDS answers ─▶ Detection
       └▶ metrics: CommunityResult ─▶ write ─▶ influence: InfluenceResult ─▶ seeds
     switch (runs.finish_run: succeeded + serving pointer + lock released, one transaction)
 
@@ -21,7 +22,7 @@ from typing import Any
 
 from ..db import Database
 from ..timing import Clock
-from . import communities, edges, influence, leaders, projection, runs, seeds, write
+from . import communities, influence, inputs, leaders, projection, runs, seeds, topics, write
 from .params import RefreshParams
 from .runs import RunResult
 
@@ -65,38 +66,40 @@ def run_refresh(database: Database, params: RefreshParams, run_id: str | None = 
 def run_stages(database: Database, params: RefreshParams, run_id: str,
                clock: Clock) -> dict[str, Any]:
     """Every stage in order; returns the run's metrics."""
-    # the pair list for our own numbers is read in batches beside the GDS stages
-    reading = edges.start_reading(database, params, projection.window_start(params))
     with ExitStack() as stack:
-        with clock.stage("project"):
-            graph = stack.enter_context(projection.projected(database, run_id, params))
-        with clock.stage("undirected"):
-            projection.to_undirected(database, graph)
-        with clock.stage("communities"):
-            found = communities.run_algorithm(database, graph, params)
-        with clock.stage("pagerank"):
-            ranks = communities.run_pagerank(database, graph, params)
-    with clock.stage("edges"):  # what is left of the read once GDS is done
-        detection = communities.detection_of(found, ranks, reading.result())
-    # the influence inputs are raw data: their queries run on the server while the metrics
-    # are computed and written (started before the projection they slowed it down)
-    inputs = influence.start_inputs(database, params, graph.since) if params.influence else None
-    with ExitStack() as stack:
-        if inputs is not None:
-            stack.callback(inputs.close)
+        # the reads that need no GDS (pair list, previous run, topics, influence inputs)
+        # run in the background from now on, beside the GDS stages
+        reads = inputs.start_inputs(database, params, projection.window_start(params))
+        stack.callback(reads.close)
+        with ExitStack() as gds:
+            with clock.stage("project"):
+                graph = gds.enter_context(projection.projected(database, run_id, params))
+            with clock.stage("undirected"):
+                projection.to_undirected(database, graph)
+            with clock.stage("communities"):
+                found = communities.run_algorithm(database, graph, params)
+            with clock.stage("pagerank"):
+                ranks = communities.run_pagerank(database, graph, params)
+        with clock.stage("edges"):  # what is left of the background read of the pairs
+            pairs = reads.take("graph")
+            detection = communities.detection_of(found, ranks, pairs)
         with clock.stage("metrics"):
-            mapped = leaders.build_results(database, params, run_id, detection, graph)
+            counts = topics.topic_counts(reads.take("post_topics"),
+                                         reads.take("topic_engagement"))
+            mapped = leaders.build_results(database, params, run_id, detection,
+                                           reads.take("previous_members"), counts)
         with clock.stage("write"):
             write.write_results(database, run_id, mapped)
-        metrics = {**mapped.metrics}
-        if inputs is not None:
+        metrics = {**mapped.metrics, "projection": graph.summary()}
+        if params.influence:
             with clock.stage("influence"):
-                found_influence = influence.run_influence(database, run_id, mapped, inputs)
+                found_influence = influence.run_influence(database, run_id, mapped, counts,
+                                                          pairs, reads)
             metrics["influence"] = found_influence.metrics
             with clock.stage("seeds"):
                 metrics["seeds"] = seeds.run_seeds(database, params, run_id, mapped,
                                                    found_influence)
-    return {**metrics, "projection": graph.summary()}
+    return metrics
 
 
 def record_failure(database: Database, result: RunResult) -> None:

@@ -25,5 +25,13 @@ def write_results(database: Database, run_id: str, result: CommunityResult) -> N
     """Write communities, memberships and maps in batches (invisible until the switch)."""
     database.execute("refresh/write_communities", rows=result.communities)
     for batch in batches(result.members):
-        database.execute("refresh/write_members", rows=batch, runId=run_id)
+        database.execute("refresh/write_members", groups=by_community(batch), runId=run_id)
     database.execute("refresh/write_map_levels", rows=result.levels)
+
+
+def by_community(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Membership rows grouped by community key (one lookup per community per batch)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row["key"], []).append(row)
+    return [{"key": key, "rows": members} for key, members in groups.items()]

@@ -1,0 +1,92 @@
+"""Stage inputs (reads Neo4j): every read a refresh needs that does not depend on GDS.
+
+They start together with the projection and run in one background thread, in the order
+the stages need them (the pair list, the serving run's communities, topic counts, then
+the influence stage's inputs), so the server works on them while it also runs GDS —
+two streams of work for two cores. Each is taken once, by name, with the seconds it took
+in its own thread booked to the taker's clock (waiting is not counted).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from ..db import Database
+from ..timing import Clock
+from . import edges
+from .params import RefreshParams
+from .runs import current_run
+
+Rows = list[dict[str, Any]]
+
+
+class Prefetch:
+    """Reads queued at once on ``workers`` threads, each taken once (a failure re-raises
+    when it is taken)."""
+
+    def __init__(self, workers: int = 1):
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="inputs")
+        self.futures: dict[str, Future[tuple[Any, float]]] = {}
+
+    def start(self, name: str, read: Callable[[], Any]) -> None:
+        """Queue ``read`` under ``name``."""
+        self.futures[name] = self.pool.submit(self._timed, read)
+
+    @staticmethod
+    def _timed(read: Callable[[], Any]) -> tuple[Any, float]:
+        started = time.perf_counter()
+        value = read()
+        return value, time.perf_counter() - started
+
+    def take(self, name: str, clock: Clock | None = None, part: str = "") -> Any:
+        """The read's value (waiting if needed); its own seconds are booked to ``part``."""
+        value, seconds = self.futures.pop(name).result()
+        if clock is not None:
+            clock.add(part or name, seconds)
+            clock.restart()  # waiting for a read is not counted
+        return value
+
+    def has(self, name: str) -> bool:
+        """Whether ``name`` was started and not yet taken."""
+        return name in self.futures
+
+    def close(self) -> None:
+        """Cancel what has not started; wait for what has."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def query(database: Database, name: str, **params: Any) -> Callable[[], Rows]:
+    """A deferred named query."""
+    return lambda: database.fetch(name, **params)
+
+
+def start_inputs(database: Database, params: RefreshParams, since: str | None) -> Prefetch:
+    """Queue every GDS-independent read of a refresh, in the order the stages take them."""
+    prefetch = Prefetch()
+    prefetch.start("graph", lambda: edges.read_graph(database, params, since))
+    prefetch.start("previous_members", lambda: previous_members(database))
+    prefetch.start("post_topics", query(database, "influence/post_topics", since=since))
+    prefetch.start("topic_engagement", query(database, "influence/topic_engagement",
+                                             since=since, kindWeights=params.kind_weights))
+    if params.influence:
+        prefetch.start("account_reach", query(database, "influence/account_reach", since=since))
+        if not edges.covers_audience(params):
+            prefetch.start("audience", query(database, "influence/audience", since=since))
+        prefetch.start("follow_bursts", query(database, "influence/follow_bursts"))
+        prefetch.start("calls_to_action", query(database, "influence/calls_to_action",
+                                                since=since, hours=params.mobilisation_hours))
+        prefetch.start("adoptions", query(database, "influence/adoptions"))
+    return prefetch
+
+
+def previous_members(database: Database) -> dict[str, set[str]]:
+    """The serving run's communities as sets of account ids (empty before the first run)."""
+    cur = current_run(database)
+    old: dict[str, set[str]] = {}
+    if cur["runId"]:
+        for row in database.fetch("refresh/previous_membership", runId=cur["runId"]):
+            old.setdefault(row["community"], set()).add(row["account"])
+    return old
