@@ -500,7 +500,7 @@ def demo(bind: str | None, no_serve: bool) -> None:
     """The main job: start Neo4j (provisioning it if needed), load the demo graph, serve."""
     from . import bulk
     from .db import Database
-    from .generator import PRESETS, generate
+    from .demo import PRESETS, generate
     from .jobs import RefreshParams, run_refresh
 
     settings = get_settings()

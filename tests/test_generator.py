@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
-from service.generator import COLUMNS, ENTITIES, ITEMS, KINDS, PRESETS, GraphSpec, generate, main
+from service.demo import COLUMNS, ITEMS, PRESETS, GraphSpec, generate
+from service.demo.command import generate_command
+from service.vocabulary import ENTITIES, KINDS
 
 SPEC = GraphSpec(
     accounts=400,
@@ -291,8 +294,11 @@ def test_presets() -> None:
     assert PRESETS["bench"].follows == 1_000_000 and PRESETS["bench"].communities == 60
 
 
-def test_cli_main(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--preset", "demo", "--out", str(tmp_path), "--format", "jsonl"]) == 0
-    out = capsys.readouterr().out
+def test_cli_main(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        generate_command, ["--preset", "demo", "--out", str(tmp_path), "--format", "jsonl"]
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
     assert "30,000" in out and "demo" in out
     assert (tmp_path / "follows.jsonl").is_file()
