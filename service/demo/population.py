@@ -150,7 +150,8 @@ def _weights(rng: np.random.Generator, rank: IntArray, role: RoleArray
         follow[mask] *= f
         engage[mask] *= e
         activity[mask] *= a
-    post_weight[role == LEADER] *= 15.0
-    post_weight[giants] *= 15.0
+    # leaders and giants post steadily (tens of posts in a quarter), whatever their activity
+    steady = (role == LEADER) | giants
+    post_weight[steady] = 100.0 * rng.lognormal(0.0, 0.4, size=int(steady.sum()))
     post_weight[(role == POD) | (role == TINY)] = 0.0  # they post by plan (see posts)
     return follow, engage, activity, post_weight
