@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .names import TOPICS
-from .population import TINY, Population
+from .population import LEADER, TINY, Population
 from .sampling import BoolArray, IntArray, draw_topics, pick, stream
 from .spec import GraphSpec
 
@@ -57,6 +57,7 @@ def make_posts(spec: GraphSpec, pop: Population) -> Posts:
     is_tiny = pop.role[author] == TINY
     topics[is_tiny] = -1
     topics[is_tiny, 0] = own[np.searchsorted(pop.tiny, author[is_tiny])]
+    _rotate_leader_topics(pop, author, topics)
     at = rng.integers(0, spec.window, size=p).astype(np.int64)
     cta = rng.random(p) < CTA_SHARE
     order = np.argsort(at, kind="stable")
@@ -65,3 +66,22 @@ def make_posts(spec: GraphSpec, pop: Population) -> Posts:
     count = np.bincount(author, minlength=n).astype(np.int64)
     start = np.concatenate(([0], np.cumsum(count)[:-1])).astype(np.int64)
     return Posts(author, at, topics, cta, start, count, by_author)
+
+
+def _rotate_leader_topics(pop: Population, author: IntArray, topics: IntArray) -> None:
+    """A leader's n-th post is about its community's (n mod k)-th topic (and maybe others):
+    a leader of a community about T posts about T, as truth.json says it leads T."""
+    mine = np.flatnonzero(pop.role[author] == LEADER)
+    mine = mine[np.argsort(author[mine], kind="stable")]
+    first = np.concatenate(([0], np.flatnonzero(np.diff(author[mine])) + 1))
+    nth = np.arange(len(mine)) - np.repeat(first, np.diff(np.append(first, len(mine))))
+    comm = pop.comm[author[mine]]
+    want = pop.fav_pad[comm, nth % pop.fav_cnt[comm]]
+    rows = mine[~(topics[mine] == want[:, None]).any(axis=1)]
+    fixed = topics[rows]
+    fixed[:, 0] = want[~(topics[mine] == want[:, None]).any(axis=1)]
+    fixed[fixed < 0] = len(TOPICS)  # keep the padding last
+    fixed.sort(axis=1)
+    fixed[fixed == len(TOPICS)] = -1
+    topics[rows] = fixed
+
