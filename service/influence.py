@@ -214,8 +214,8 @@ def clamp01(x: float) -> float:
 
 # ----------------------------------------------------------- evidence-weighted score (issue 10)
 
-SCORE_WEIGHTS = {"community_leadership": 0.30, "community_pull": 0.25, "reach": 0.15,
-                 "audience_quality": 0.15, "mobilisation": 0.10, "engagement_rate": 0.05}
+SCORE_WEIGHTS = {"community_leadership": 0.35, "community_pull": 0.30, "reach": 0.10,
+                 "audience_quality": 0.10, "mobilisation": 0.10, "engagement_rate": 0.05}
 AFFINITY_WEIGHTS = {"posts": 0.4, "engagement": 0.6}  # engagement: what the audience answers
 TOPIC_SHARE_FOR_FULL_FIT = 0.25  # a quarter of posts and engagement about T: fully on T
 
@@ -303,7 +303,7 @@ def audience_estimates(ev: AccountEvidence) -> dict[str, Estimate]:
 def influencer_scores(ev: AccountEvidence) -> Scores:
     """The evidence-weighted influencer score of every account.
 
-    score = 0.30 leadership + 0.25 community pull + 0.15 reach + 0.15 audience quality
+    score = 0.35 leadership + 0.30 community pull + 0.10 reach + 0.10 audience quality
             + 0.10 mobilisation + 0.05 engagement rate,
 
     every component in [0, 1]. *Responders* are the distinct accounts that engaged with
