@@ -380,3 +380,18 @@ def test_scale_preset_is_the_bench_preset_times_ten() -> None:
     bench, scale = PRESETS["bench"], PRESETS["scale"]
     assert {k: v * 10 for k, v in bench.counts().items()} == scale.counts()
     assert scale.communities == 600
+
+
+def test_leaders_post_about_every_topic_they_lead(
+    tables: dict[str, list[dict[str, str]]], truth: dict[str, Any]
+) -> None:
+    posts: dict[str, list[set[str]]] = {}
+    for p in tables["posts"]:
+        posts.setdefault(p["author"], []).append(set(p["topics"].split("|")))
+    for community, leaders in truth["leaders"].items():
+        topics = truth["topics"][community]
+        for leader in leaders:
+            own = posts.get(leader, [])
+            for nth, topic in enumerate(topics):
+                rotation = (len(own) - nth + len(topics) - 1) // len(topics)
+                assert sum(topic in tags for tags in own) >= rotation, (leader, topic)
