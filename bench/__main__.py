@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import influence, ingest, quality, reads, refresh
+from . import influence, ingest, quality, ranking, reads, refresh
 
 ingest.main()
 reads.main()
@@ -10,3 +10,4 @@ influence.main()
 # each benchmark has its own Neo4j instance ("bench-ingest" or "bench"); quality wipes "bench"
 refresh.main()
 quality.main()
+ranking.main([])  # its own instance (bench-ranking), demo preset graphs

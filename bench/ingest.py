@@ -19,7 +19,7 @@ from typing import Any
 from service import create_app, neo4j_local
 from service.bulk import LoadReport, load_all, validated
 from service.db import Database
-from service.generator import PRESETS, generate
+from service.demo import PRESETS, generate
 from service.importer import run_import
 from service.loading import ENTITIES, write_batch
 from service.settings import Settings
@@ -102,7 +102,7 @@ def main() -> None:
     neo4j_local.stop(settings.local)
 
     lines = [
-        f"Data: `python -m service.generator --preset {args.preset}` (seed 42): "
+        f"Data: `community-map generate --preset {args.preset}` (seed 42): "
         + ", ".join(f"{report.results[e].received:,} {e}" for e in ENTITIES)
         + f". Machine: {os.cpu_count()} cores, {platform.python_version()}, Neo4j "
         f"{neo4j_local.NEO4J_VERSION} (heap {settings.local.heap}, page cache "

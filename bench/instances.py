@@ -8,8 +8,10 @@ from service.db import Database
 from service.settings import Settings, load_settings
 
 # "bench-ingest" ends holding the imported 100k graph (reads and influence reuse it);
-# "bench" is shared by the refresh and quality benchmarks (quality wipes it).
-PORTS = {"bench-ingest": (27688, 27475), "bench": (27687, 27474)}
+# "bench" is shared by the refresh and quality benchmarks (quality wipes it);
+# "bench-ranking" holds one generated graph at a time (bench.ranking wipes it).
+PORTS = {"bench-ingest": (27688, 27475), "bench": (27687, 27474),
+         "bench-ranking": (27689, 27476)}
 
 
 def instance_settings(name: str) -> Settings:

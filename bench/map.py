@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from service.jobs import RefreshParams, run_refresh
 
 from service import neo4j_local
 from service.auth import DEV_KEYS
 from service.db import Database
+from service.refresh.params import RefreshParams
+from service.refresh.pipeline import run_refresh
 
 from .instances import instance_settings
 from .results import write_section

@@ -32,7 +32,7 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from service import neo4j_local
 from service.db import Database
-from service.generator import PRESETS, generate
+from service.demo import PRESETS, generate
 from service.importer import run_import
 from service.refresh.params import RefreshParams
 from service.refresh.pipeline import run_refresh
@@ -294,7 +294,7 @@ def main() -> None:
 
     stages = list(dict.fromkeys(k for r in refreshes for k in r.timings))
     lines = [
-        f"Data: `python -m service.generator --preset {args.preset}` (seed "
+        f"Data: `community-map generate --preset {args.preset}` (seed "
         f"{PRESETS[args.preset].seed}): {have['accounts']:,} accounts, "
         f"{have['interactions']:,} interactions, {have['follows']:,} follows, {planted} "
         f"planted communities"

@@ -7,7 +7,7 @@ from typing import Any
 
 from service import bulk
 from service.db import Database
-from service.generator import GraphSpec, generate
+from service.demo import GraphSpec, generate
 from service.refresh.params import RefreshParams
 from service.refresh.pipeline import run_refresh
 

@@ -9,7 +9,7 @@ import pytest
 from service import bulk
 from service.cypher import library
 from service.db import Database
-from service.generator import PRESETS, generate
+from service.demo import PRESETS, generate
 from service.refresh.params import RefreshParams
 from service.refresh.pipeline import run_refresh
 

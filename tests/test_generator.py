@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
-from service.generator import COLUMNS, ENTITIES, ITEMS, KINDS, PRESETS, GraphSpec, generate, main
+from service.demo import COLUMNS, ITEMS, PRESETS, GraphSpec, generate
+from service.demo.command import generate_command
+from service.vocabulary import ENTITIES, KINDS
 
 SPEC = GraphSpec(
     accounts=400,
@@ -291,8 +294,104 @@ def test_presets() -> None:
     assert PRESETS["bench"].follows == 1_000_000 and PRESETS["bench"].communities == 60
 
 
-def test_cli_main(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--preset", "demo", "--out", str(tmp_path), "--format", "jsonl"]) == 0
-    out = capsys.readouterr().out
+def test_cli_main(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        generate_command, ["--preset", "demo", "--out", str(tmp_path), "--format", "jsonl"]
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
     assert "30,000" in out and "demo" in out
     assert (tmp_path / "follows.jsonl").is_file()
+
+
+# ---------------------------------------------------------------- accounts that fool rankings
+
+
+def test_truth_lists_the_planted_roles(truth: dict[str, Any]) -> None:
+    leaders = {leader for group in truth["leaders"].values() for leader in group}
+    pods = truth["pods"]
+    assert len(pods) == SPEC.pods and all(len(pod) == SPEC.pod_size for pod in pods)
+    assert all(len({truth["communities"][m] for m in pod}) == 1 for pod in pods)
+    assert len(truth["giants"]) == SPEC.giants
+    assert len(truth["tiny"]) == round(SPEC.tiny_share * SPEC.accounts)
+    roles = [leaders, set(truth["inauthentic"]), set(truth["giants"]), set(truth["tiny"]),
+             {m for pod in pods for m in pod}]
+    assert sum(len(r) for r in roles) == len(set().union(*roles))  # one role per account
+    for topic, named in truth["topic_leaders"].items():
+        about = [c for c, topics in truth["topics"].items() if topic in topics]
+        assert sorted(named) == sorted(x for c in about for x in truth["leaders"][c])
+
+
+def test_passive_giants_are_followed_and_ignored(
+    tables: dict[str, list[dict[str, str]]], truth: dict[str, Any]
+) -> None:
+    in_degree = Counter(f["followee"] for f in tables["follows"])
+    received = Counter(i["target"] for i in tables["interactions"])
+    leaders = sorted(in_degree[x] for group in truth["leaders"].values() for x in group)
+    for giant in truth["giants"]:
+        assert in_degree[giant] > leaders[len(leaders) // 2]
+        assert received[giant] <= 3
+
+
+def test_pods_engage_each_other(
+    tables: dict[str, list[dict[str, str]]], truth: dict[str, Any]
+) -> None:
+    pairs = Counter((i["actor"], i["target"]) for i in tables["interactions"])
+    for pod in truth["pods"]:
+        posting = [m for m in pod if any(p["author"] == m for p in tables["posts"])]
+        assert len(posting) >= 2
+        for target in posting:
+            engagers = [m for m in pod if m != target and pairs[(m, target)] > 0]
+            assert len(engagers) >= len(pod) - 2, target
+
+
+def test_tiny_accounts_post_a_few_posts_on_one_topic(
+    tables: dict[str, list[dict[str, str]]], truth: dict[str, Any]
+) -> None:
+    posts: dict[str, list[dict[str, str]]] = {}
+    for p in tables["posts"]:
+        posts.setdefault(p["author"], []).append(p)
+    received = Counter(i["post_id"] for i in tables["interactions"] if i["post_id"])
+    for account in truth["tiny"]:
+        own = posts.get(account, [])
+        assert 2 <= len(own) <= 6
+        assert len({p["topics"] for p in own}) == 1 and "|" not in own[0]["topics"]
+        assert sum(received[p["id"]] for p in own) <= 3 * len(own)
+
+
+def test_many_blocks_make_a_complete_graph(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.demo import generator, sampling, truth
+
+    for module in (generator, sampling, truth):
+        monkeypatch.setattr(module, "CHUNK", 500)
+    generate(SPEC, tmp_path, "csv")
+    rows = {entity: read_csv(tmp_path / f"{entity}.csv")[1] for entity in ENTITIES}
+    assert {entity: len(r) for entity, r in rows.items()} == SPEC.counts()
+    follows = {(f["follower"], f["followee"]) for f in rows["follows"]}
+    assert len(follows) == SPEC.follows
+    keys = {(i["actor"], i["target"], i["kind"], i["at"], i["post_id"])
+            for i in rows["interactions"]}
+    assert len(keys) == SPEC.interactions
+    assert len(json.loads((tmp_path / "truth.json").read_text())["communities"]) == SPEC.accounts
+
+
+def test_scale_preset_is_the_bench_preset_times_ten() -> None:
+    bench, scale = PRESETS["bench"], PRESETS["scale"]
+    assert {k: v * 10 for k, v in bench.counts().items()} == scale.counts()
+    assert scale.communities == 600
+
+
+def test_leaders_post_about_every_topic_they_lead(
+    tables: dict[str, list[dict[str, str]]], truth: dict[str, Any]
+) -> None:
+    posts: dict[str, list[set[str]]] = {}
+    for p in tables["posts"]:
+        posts.setdefault(p["author"], []).append(set(p["topics"].split("|")))
+    for community, leaders in truth["leaders"].items():
+        topics = truth["topics"][community]
+        for leader in leaders:
+            own = posts.get(leader, [])
+            for nth, topic in enumerate(topics):
+                rotation = (len(own) - nth + len(topics) - 1) // len(topics)
+                assert sum(topic in tags for tags in own) >= rotation, (leader, topic)

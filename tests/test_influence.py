@@ -6,10 +6,13 @@ independent-cascade simulator. No database.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from service import influence as inf
+from service.evidence import Prior
 from service.influence import Audience, Cascade
 
 EXPECTED_200 = {"innovator": 5, "early_adopter": 27, "early_majority": 68,
@@ -264,3 +267,117 @@ def test_clamp01() -> None:
     assert inf.clamp01(-1.0) == 0.0
     assert inf.clamp01(3.0) == 1.0
     assert inf.clamp01(0.25) == 0.25
+
+
+# ----------------------------------------------------- evidence-weighted scores (issue 10)
+
+LEADER, TINY, GIANT = 0, slice(1, 16), 16
+N = 37  # and 20 background accounts that post and are engaged with about other topics
+
+
+def population() -> tuple[inf.AccountEvidence, inf.TopicEvidence]:
+    """One community of 40: an account with 20 followers and 10 distinct responders about
+    tea (14 tea interactions of 20, on 5 tea posts of 8), fifteen accounts with one tea
+    post and one like each (2 followers, 1 of them engaged), a passive giant (5,000
+    declared followers, 500 in the graph, 20 tea posts of 30, no response) and 20
+    background accounts (3 posts, 2 responders, none of it about tea). Same refresh leader
+    score for all, so only the evidence separates them."""
+
+    def col(leader: float, tiny: float, giant: float, other: float) -> np.ndarray:
+        return np.array([leader] + [tiny] * 15 + [giant] + [other] * 20, dtype=np.float64)
+
+    ev = inf.AccountEvidence(
+        followers=col(20, 2, 5000, 10), follower_edges=col(20, 2, 500, 10),
+        engaged_followers=col(10, 1, 0, 2), passive_followers=col(0, 0, 0, 1),
+        burst_peak=col(2, 1, 20, 2), posts=col(5, 1, 20, 3), received=col(20, 1, 0, 3),
+        engagement=col(20, 1, 0, 3), independent=col(20, 1, 0, 3),
+        responders=col(10, 1, 0, 2), community_responders=col(10, 1, 0, 2),
+        community=np.zeros(N, dtype=np.int64), community_size=col(40, 40, 40, 40),
+        calls=col(0, 0, 0, 0), call_responders=col(0, 0, 0, 0),
+        leadership=col(0.1, 0.1, 0.1, 0.1))
+    tea = inf.TopicEvidence(
+        posts_about=col(5, 1, 20, 0), post_tags=col(8, 1, 30, 3),
+        received_about=col(14, 1, 0, 0), received_tags=col(20, 1, 0, 3),
+        responders_about=col(10, 1, 0, 0), community_responders_about=col(10, 1, 0, 0))
+    return ev, tea
+
+
+def test_ten_responders_beat_fifteen_one_like_accounts_and_a_passive_giant() -> None:
+    ev, tea = population()
+    overall = inf.influencer_scores(ev)
+    topical = inf.topic_scores(ev, overall, tea)
+    for scores in (overall, topical):
+        assert (scores.score[LEADER] > scores.score[TINY]).all()
+        assert (scores.score[TINY] > scores.score[GIANT]).all()
+    assert topical.components["fit"][LEADER] == 1.0  # 5 of 8 posts, 14 of 20 interactions
+
+
+def test_one_like_on_one_post_is_not_a_perfect_score() -> None:
+    ev, tea = population()
+    overall = inf.influencer_scores(ev)
+    topical = inf.topic_scores(ev, overall, tea)
+    # raw shares of 1/1 (tea posts, tea engagement, engaged follower) are shrunk
+    for name in ("posts_about", "engagement_about"):
+        assert topical.estimates[name].value[1] < 0.8
+    assert overall.estimates["engaged_followers"].value[1] < 0.5
+    assert overall.score[1] < 0.5 and topical.score[1] < 0.5
+    assert all(v[1] < 1.0 for k, v in overall.components.items()
+               if k != "community_leadership")
+
+
+def test_community_pull_on_hand_derived_numbers() -> None:
+    # responders in the community of 39 others: 10, fifteen 1s, 0, twenty 2s.
+    # Pooled m = 65 / 1443 = 0.045045; n-weighted spread / m(1 - m) = 0.0014359 / 0.043016
+    # = 0.033382, binomial noise 37 / 1443 = 0.025641: rho = 0.0079448, s = 124.87.
+    # Leader: (10 + 124.87 m) / (39 + 124.87) = 0.09535; giant: 124.87 m / 163.87
+    ev, _ = population()
+    pull = inf.influencer_scores(ev).estimates["community_pull"]
+    assert pull.value[LEADER] == pytest.approx(0.09535, abs=1e-4)
+    assert pull.value[GIANT] == pytest.approx(124.87 * 65 / 1443 / (39 + 124.87), abs=1e-4)
+    assert pull.successes[LEADER] == 10 and pull.trials[LEADER] == 39
+
+
+def test_passive_giant_earns_nothing_for_size() -> None:
+    ev, _ = population()
+    scores = inf.influencer_scores(ev)
+    assert scores.components["reach"][GIANT] == 0.0
+    assert scores.components["engagement_rate"][GIANT] < 0.05
+    assert scores.components["audience_quality"][GIANT] < scores.components[
+        "audience_quality"][LEADER]
+
+
+def test_missing_component_counts_as_the_prior() -> None:
+    ev, _ = population()
+    calls = ev.calls.copy()
+    answered = ev.call_responders.copy()
+    calls[LEADER], answered[LEADER] = 2, 10  # 10 of 2 x 39
+    calls[1], answered[1] = 1, 1  # 1 of 39
+    scores = inf.influencer_scores(replace(ev, calls=calls, call_responders=answered))
+    mob = scores.estimates["mobilisation"]
+    prior = Prior.fit(answered, calls * 39, default=0.0)
+    assert mob.value[GIANT] == pytest.approx(prior.mean)  # no calls: the prior, not 0
+    assert mob.value[GIANT] == mob.value[2]
+    assert mob.value[LEADER] > mob.value[GIANT] > 0.0
+
+
+def test_returned_engagement_scales_leadership_down() -> None:
+    ev, _ = population()
+    independent = ev.independent.copy()
+    independent[LEADER] = 0.0  # everyone who engages with it, it engages back (a pod)
+    ring = inf.influencer_scores(replace(ev, independent=independent))
+    plain = inf.influencer_scores(ev)
+    assert ring.components["community_leadership"][LEADER] < 0.5 * plain.components[
+        "community_leadership"][LEADER]
+    assert ring.score[LEADER] < plain.score[LEADER]
+
+
+def test_leadership_is_relative_to_the_community() -> None:
+    ev, _ = population()
+    community = np.array([0] * 8 + [1] * 8 + [-1] + [1] * 20)
+    leadership = np.array([0.8] + [0.4] * 7 + [0.2] + [0.1] * 7 + [0.9] + [0.1] * 20)
+    scores = inf.influencer_scores(replace(ev, community=community, leadership=leadership))
+    lead = scores.components["community_leadership"] / scores.estimates[
+        "independent_engagement"].value
+    assert lead[0] == pytest.approx(1.0) and lead[8] == pytest.approx(1.0)
+    assert lead[1] == pytest.approx(0.5) and lead[9] == pytest.approx(0.5)
+    assert lead[GIANT] == 0.0  # outside communities

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from ..demo.command import generate_command
 from . import data, neo4j, refresh, serve
 
 
@@ -17,7 +18,7 @@ def main() -> None:
 
 
 for command in (neo4j.neo4j, neo4j.schema, data.load, data.import_, refresh.refresh,
-                refresh.scheduler, serve.keys, serve.serve, serve.demo):
+                refresh.scheduler, serve.keys, serve.serve, serve.demo, generate_command):
     main.add_command(command)
 
 __all__ = ["main"]

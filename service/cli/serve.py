@@ -93,7 +93,7 @@ def print_summary(database: Database, result: RunResult) -> None:
 @click.option("--no-serve", is_flag=True, help="Prepare everything, then exit instead of serving.")
 def demo(bind: str | None, no_serve: bool) -> None:
     """The main job: start Neo4j (provisioning it if needed), load the demo graph, serve."""
-    from ..generator import PRESETS, generate
+    from ..demo import PRESETS, generate
 
     settings = get_settings()
     ensure_neo4j(settings)
