@@ -10,8 +10,9 @@ from service.settings import Settings, load_settings
 # "bench-ingest" ends holding the imported 100k graph (reads and influence reuse it);
 # "bench" is shared by the refresh and quality benchmarks (quality wipes it);
 # "bench-ranking" holds one generated graph at a time (bench.ranking wipes it).
+# "scale" holds the largest graph bench.scale imported (10k, 100k or 1M accounts).
 PORTS = {"bench-ingest": (27688, 27475), "bench": (27687, 27474),
-         "bench-ranking": (27689, 27476)}
+         "bench-ranking": (27689, 27476), "scale": (27690, 27477)}
 
 
 def instance_settings(name: str) -> Settings:
