@@ -184,6 +184,25 @@ def topic_profile(member_topics: Counter[str], global_topics: Counter[str],
     return top_topics, distinctive or top_topics[:2]
 
 
+def merges_and_splits(overlap: dict[tuple[int, str], int], new: list[int], ids: dict[int, str],
+                      old_members: dict[str, set[str]], part_threshold: float
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """New communities holding ``part_threshold`` of two or more old ones (merges); old
+    ones whose members went, that much each, to two or more new ones (splits)."""
+    merges, splits = [], []
+    for nid in new:
+        parts = [oid for (n2, oid), n in overlap.items()
+                 if n2 == nid and n >= part_threshold * len(old_members[oid])]
+        if len(parts) >= 2:
+            merges.append({"into": ids[nid], "from": sorted(parts)})
+    for oid, members in old_members.items():
+        parts = [ids[nid] for (nid, o2), n in overlap.items()
+                 if o2 == oid and n >= part_threshold * len(members)]
+        if len(parts) >= 2:
+            splits.append({"from": oid, "into": sorted(parts)})
+    return merges, splits
+
+
 @dataclass
 class Identity:
     """How this run's communities relate to the previous run's."""
@@ -234,17 +253,8 @@ def match_identities(
     for nid in sorted(new_members):
         if nid not in ids:
             ids[nid] = next(fresh)
-    merges, splits = [], []
-    for nid in new_members:
-        parts = [oid for (n2, oid), n in overlap.items()
-                 if n2 == nid and n >= part_threshold * len(old_members[oid])]
-        if len(parts) >= 2:
-            merges.append({"into": ids[nid], "from": sorted(parts)})
-    for oid, members in old_members.items():
-        parts = [ids[nid] for (nid, o2), n in overlap.items()
-                 if o2 == oid and n >= part_threshold * len(members)]
-        if len(parts) >= 2:
-            splits.append({"from": oid, "into": sorted(parts)})
+    merges, splits = merges_and_splits(overlap, list(new_members), ids, old_members,
+                                       part_threshold)
     inherited = set(ids.values()) & set(old_members)
     merged_into = {m["into"] for m in merges}
     split_into = {i for s in splits for i in s["into"]}
