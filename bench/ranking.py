@@ -41,6 +41,7 @@ from service.cypher import QueryLibrary
 from service.db import Database
 from service.demo import PRESETS, generate
 from service.importer import run_import
+from service.refresh.inputs import per_account
 from service.refresh.params import RefreshParams
 from service.refresh.pipeline import run_refresh
 from service.settings import Settings, load_settings
@@ -152,8 +153,8 @@ def topics_about(database: Database) -> dict[str, set[str]]:
     about: dict[str, set[str]] = {}
     for r in database.fetch("influence/post_topics", since=None):
         about.setdefault(r["topic"], set()).add(r["account"])
-    for r in database.fetch("influence/topic_engagement", since=None,
-                            kindWeights=DEFAULT_KIND_WEIGHTS):
+    for r in per_account(database, "influence/topic_engagement", since=None,
+                         kindWeights=DEFAULT_KIND_WEIGHTS)():
         for topic in set(r["topics"]):
             about.setdefault(topic, set()).add(r["s"])
     return about

@@ -20,6 +20,7 @@ from service.influence import (
     influencer_scores,
     topic_scores,
 )
+from service.refresh.inputs import per_account
 from service.refresh.params import RefreshParams
 from service.vocabulary import DEFAULT_KIND_WEIGHTS
 
@@ -43,14 +44,14 @@ class Inputs:
         self.reach = {r["id"]: r for r in database.fetch("influence/account_reach", since=None)}
         self.audience = {r["id"]: r for r in database.fetch("influence/audience", since=None)}
         self.bursts = {r["id"]: r["burst_peak"]
-                       for r in database.fetch("influence/follow_bursts")}
+                       for r in per_account(database, "influence/follow_bursts")()}
         self.pairs = database.fetch("influence/influence_pairs",
                                     kindWeights=DEFAULT_KIND_WEIGHTS, since=None)
         self.calls = database.fetch("influence/calls_to_action", since=None,
                                     hours=RefreshParams().mobilisation_hours)
         self.post_topics = database.fetch("influence/post_topics", since=None)
-        self.topic_rows = database.fetch("influence/topic_engagement", since=None,
-                                         kindWeights=DEFAULT_KIND_WEIGHTS)
+        self.topic_rows = per_account(database, "influence/topic_engagement", since=None,
+                                      kindWeights=DEFAULT_KIND_WEIGHTS)()
         # (a, b): a engaged with b in the window
         self.engages = {(r["t"], r["s"]) for r in self.pairs}
         self.ids = sorted(set(self.reach) | set(self.community))

@@ -1,8 +1,15 @@
-// purpose: the most new followers an account gained on any one day (bought followers
-//          tend to arrive in bursts)
-// params: none
+// purpose: the most new followers each account of a batch (internal node ids) gained on any
+//          one day (bought followers tend to arrive in bursts); grouped per account
+// params: nodes
 // mode: read
-MATCH ()-[fo:FOLLOWS]->(a:Account)
-WHERE fo.since IS NOT NULL
-WITH a, fo.since.epochSeconds / 86400 AS day, count(*) AS n
-RETURN a.id AS id, max(n) AS burst_peak
+UNWIND $nodes AS node
+MATCH (a:Account) WHERE id(a) = node
+CALL (a) {
+  MATCH ()-[fo:FOLLOWS]->(a)
+  WHERE fo.since IS NOT NULL
+  WITH fo.since.epochSeconds / 86400 AS day, count(*) AS n
+  RETURN max(n) AS burst_peak
+}
+WITH a, burst_peak
+WHERE burst_peak IS NOT NULL
+RETURN a.id AS id, burst_peak

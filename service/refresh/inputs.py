@@ -63,19 +63,35 @@ def query(database: Database, name: str, **params: Any) -> Callable[[], Rows]:
     return lambda: database.fetch(name, **params)
 
 
+BATCH_ACCOUNTS = 20_000  # accounts per transaction of a per-account read
+
+
+def per_account(database: Database, name: str, **params: Any) -> Callable[[], Rows]:
+    """A deferred per-account query (``$nodes``), run over every account in batches, so no
+    transaction aggregates the whole graph."""
+    def read() -> Rows:
+        nodes = [r["node"] for r in database.fetch("refresh/account_nodes")]
+        rows: Rows = []
+        for start in range(0, len(nodes), BATCH_ACCOUNTS):
+            rows.extend(database.fetch(name, nodes=nodes[start:start + BATCH_ACCOUNTS],
+                                       **params))
+        return rows
+    return read
+
+
 def start_inputs(database: Database, params: RefreshParams, since: str | None) -> Prefetch:
     """Queue every GDS-independent read of a refresh, in the order the stages take them."""
     prefetch = Prefetch()
     prefetch.start("graph", lambda: edges.read_graph(database, params, since))
     prefetch.start("previous_members", lambda: previous_members(database))
     prefetch.start("post_topics", query(database, "influence/post_topics", since=since))
-    prefetch.start("topic_engagement", query(database, "influence/topic_engagement",
-                                             since=since, kindWeights=params.kind_weights))
+    prefetch.start("topic_engagement", per_account(database, "influence/topic_engagement",
+                                                   since=since, kindWeights=params.kind_weights))
     if params.influence:
         prefetch.start("account_reach", query(database, "influence/account_reach", since=since))
         if not edges.covers_audience(params):
             prefetch.start("audience", query(database, "influence/audience", since=since))
-        prefetch.start("follow_bursts", query(database, "influence/follow_bursts"))
+        prefetch.start("follow_bursts", per_account(database, "influence/follow_bursts"))
         prefetch.start("calls_to_action", query(database, "influence/calls_to_action",
                                                 since=since, hours=params.mobilisation_hours))
         prefetch.start("adoptions", query(database, "influence/adoptions"))
