@@ -23,7 +23,7 @@ def settings() -> Settings:
 
 def register(api: Api) -> None:
     """Register every blueprint."""
-    from . import health, influence, ingest, read, runs
+    from . import forget, health, influence, ingest, metrics, read, runs
 
-    for module in (health, ingest, runs, read, influence):
+    for module in (health, ingest, runs, read, influence, forget, metrics):
         api.register_blueprint(module.blp)
