@@ -7,7 +7,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint venv bench bench-ingest clean-neo4j
+WEB    := node_modules/.installed-stamp
+
+.PHONY: demo test lint venv web bench bench-ingest clean-neo4j
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +19,16 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+## web: browser assets from the npm registry, pinned by package-lock.json, into node_modules/
+## (served by the app itself, never from a CDN; install scripts are not run)
+$(WEB): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(WEB)
+
+web: $(WEB)
+
 ## demo: provision + start Neo4j, apply the schema, serve the API, print the URLs and key
-demo: $(STAMP)
+demo: $(STAMP) $(WEB)
 	$(BIN)/community-map demo
 
 ## lint: ruff and mypy
@@ -28,7 +38,7 @@ lint: $(STAMP)
 
 ## test: lint, then pytest against a real Neo4j + GDS (the suite starts its own 'test'
 ## instance on ports 17687/17474 unless NEO4J_URI is set, and stops it if it started it)
-test: lint
+test: lint $(WEB)
 	$(BIN)/python -m pytest -q
 
 ## bench: every benchmark (writes bench/RESULTS.md); bench-ingest: only the ingest one
