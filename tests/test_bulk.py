@@ -487,3 +487,37 @@ def test_sample_files_match_their_documentation() -> None:
         bad_numbers = {line for (name, line) in BAD_LINES if name == f"{entity}.csv"}
         kept = [text for n, text in enumerate(bad, start=1) if n not in bad_numbers]
         assert kept == (GOOD / f"{entity}.csv").read_text(encoding="utf-8").splitlines()
+
+
+# ------------------------------------------------- control characters (shared schemas)
+
+
+def test_control_characters_are_rejected_by_the_bulk_path_too(
+    clean_db: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    # quoted CSV cells may hold any character; the rules are the API's
+    (folder / "accounts.csv").write_text(
+        'id,handle,name,followers_count\n'
+        'ok1,h,n,1\n'
+        '"a\x00b",h,n,1\n'
+        'ok2,"tab\there",n,1\n'
+        'ok3,h,"two\nlines",1\n'
+        'ok4,h,"c1\x85",1\n', encoding="utf-8")
+    (folder / "posts.csv").write_text(
+        "id,author,at,topics,call_to_action\n"
+        "p1,ok1,2024-01-01T00:00:00Z,tea|co\x7ffee,true\n"
+        "p2,ok1,2024-01-01T00:00:00Z,tea,yes\n"
+        "p3,ok1,2024-01-01T00:00:00Z,tea,false\n", encoding="utf-8")
+    (folder / "follows.jsonl").write_text(
+        '{"follower": "ok1", "followee": "x\\u0000y"}\n', encoding="utf-8")
+    result = load(folder, tmp_path)
+    assert result.exit_code == 1, result.output
+    rejects = (tmp_path / "rejects.csv").read_text(encoding="utf-8")
+    for where in ("U+0000", "U+0009", "U+000A", "U+0085", "U+007F", "call_to_action"):
+        assert where in rejects, where
+    with clean_db.session() as session:
+        ids = session.run("MATCH (a:Account) RETURN collect(a.id) AS v").single(strict=True)["v"]
+        posts = session.run("MATCH (p:Post) RETURN collect(p.id) AS v").single(strict=True)["v"]
+    assert sorted(ids) == ["ok1"] and posts == ["p3"]
