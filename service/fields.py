@@ -55,6 +55,11 @@ class StrictBoolean(ma.fields.Boolean):
 class Timestamp(ma.fields.AwareDateTime):
     """An ISO-8601 timestamp with a timezone that is representable in UTC."""
 
+    def __init__(self, metadata: dict[str, object] | None = None, **kwargs: Any) -> None:
+        note = ("with a timezone; stored in UTC, so the instant must fall between "
+                "0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z")
+        super().__init__(metadata={"description": note, **(metadata or {})}, **kwargs)
+
     def _deserialize(self, value: object, attr: str | None, data: object,
                      **kwargs: object) -> datetime:
         parsed = super()._deserialize(value, attr, data, **kwargs)

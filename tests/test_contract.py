@@ -157,6 +157,28 @@ def test_body_at_the_depth_limit_is_parsed(client: FlaskClient, clean_db: Databa
     assert resp.status_code == 422  # parsed, then refused row by row: not a row object
 
 
+@pytest.mark.parametrize("body", [
+    '{"accounts": [{"id": "a", "followers_count": ' + "9" * 5000 + "}]}",  # int too long
+    '{"accounts": [{"id": "a", "followers_count": NaN}]}',
+    '{"accounts": [{"id": "a", "followers_count": -Infinity}]}',
+    b'{"accounts": [{"id": "\xff"}]}',  # not UTF-8
+])
+def test_what_python_parses_but_json_is_not_is_400(
+    client: FlaskClient, clean_db: Database, body: str | bytes
+) -> None:
+    resp = client.post("/v1/accounts", data=body, headers=auth("write"),
+                       content_type="application/json")
+    assert resp.status_code == 400, resp.get_json()
+    assert resp.get_json()["message"].startswith("malformed JSON body")
+    assert totals(clean_db) == (0, 0)
+
+
+def test_nan_is_not_a_refresh_resolution(client: FlaskClient) -> None:
+    resp = client.post("/v1/refresh", data='{"resolution": NaN}', headers=auth("admin"),
+                       content_type="application/json")
+    assert resp.status_code == 400
+
+
 def test_deep_body_without_a_key_is_401_first(client: FlaskClient) -> None:
     resp = client.post("/v1/accounts", data=nested(5000), content_type="application/json")
     assert resp.status_code == 401

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -18,7 +19,8 @@ import flask
 import flask_smorest
 import numpy as np
 from apispec import BasePlugin
-from webargs.flaskparser import FlaskParser
+from webargs import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from ..errors import ApiError, ErrorSchema
 
@@ -38,8 +40,14 @@ def json_depth(body: bytes) -> int:
     return int(np.cumsum(step).max(initial=0))
 
 
+def refuse_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (Python's parser takes them)."""
+    raise ValueError(f"{name} is not a JSON value")
+
+
 class JsonParser(FlaskParser):
-    """webargs' Flask parser that refuses over-deep JSON with 400 before parsing it."""
+    """webargs' Flask parser, strict about what JSON is: over-deep bodies are refused with
+    400 before parsing; NaN/Infinity and integers too long to convert are 400, not 500."""
 
     def load_json(self, req: Any, schema: Any) -> Any:
         if flask.request.is_json:
@@ -51,6 +59,14 @@ class JsonParser(FlaskParser):
             return super().load_json(req, schema)
         except RecursionError as exc:  # not reachable under the limit; never a 500
             raise ApiError(400, "JSON body nested too deeply") from exc
+        except ValueError as exc:  # not a JSONDecodeError (webargs answers those)
+            raise ApiError(400, f"malformed JSON body: {exc}") from exc
+
+    def _raw_load_json(self, req: Any) -> Any:
+        if not is_json_request(req):
+            return missing
+        return json.loads(req.get_data(cache=True).decode("utf-8"),
+                          parse_constant=refuse_constant)
 
 
 class Blueprint(flask_smorest.Blueprint):
