@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 
 from flask import Flask
-from flask_smorest import Api
 
-from . import errors
+from . import errors, headers, metrics, request_ids
 from .cypher import library
 from .db import Database
 from .settings import Settings, load_settings
@@ -22,7 +20,8 @@ def create_app(env: Mapping[str, str] | None = None, settings: Settings | None =
     if settings is None:
         settings = load_settings(os.environ if env is None else env)
     library()  # fail fast on a malformed cypher/ file, naming it
-    app = Flask(__name__)
+    # no static folder: every route is an API operation or the documentation (see api/docs)
+    app = Flask(__name__, static_folder=None)
     app.config.update(
         CM_SETTINGS=settings,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
@@ -31,28 +30,42 @@ def create_app(env: Mapping[str, str] | None = None, settings: Settings | None =
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="/docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
-        API_SPEC_OPTIONS={
-            "info": {
-                "description": "Tight, like-minded groups in a social graph and the leaders "
-                "who drive adoption inside them. Every /v1 endpoint needs an API key "
-                "(Authorization: Bearer <key> or X-API-Key) with the role it names.",
-            },
-            "components": {
-                "securitySchemes": {
-                    "bearerAuth": {"type": "http", "scheme": "bearer"},
-                    "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
-                }
-            },
-        },
+        API_SPEC_OPTIONS=spec_options(),
     )
     app.extensions["cm_db"] = Database(settings)
-    api = Api(app)
-    errors.init_app(app)  # after Api(): our handlers replace flask-smorest's default one
+    request_ids.init_app(app)  # first: every later hook and log line has the request id
+    metrics.init_app(app)
+    headers.init_app(app, settings.cors_origins)
 
-    from .api import register
+    from .api import docs, register
+    from .api.contract import ErrorResponses, document_row_limit
+    from .schemas import ROW_SCHEMAS
 
+    api = errors.Api(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
+    errors.init_app(app)
     register(api)
-    logging.basicConfig(level=logging.INFO)
+    document_row_limit(api.spec, ROW_SCHEMAS, settings.max_rows)
+    app.register_blueprint(docs.blp)  # the Swagger UI page: documentation, not an operation
     return app
+
+
+def spec_options() -> dict[str, object]:
+    """The OpenAPI document's info and security schemes."""
+    from .api.contract import MAX_JSON_DEPTH
+
+    return {
+        "info": {
+            "description": "Tight, like-minded groups in a social graph and the leaders who "
+            "drive adoption inside them. Every /v1 endpoint and /metrics needs an API key "
+            "(Authorization: Bearer <key> or X-API-Key) with the role it names. Errors always "
+            "have the shape {code, status, message, errors?}. JSON bodies may nest at most "
+            f"{MAX_JSON_DEPTH} levels. Every response carries X-Request-ID (yours, when you "
+            "send a sane one: 1-128 of A-Z a-z 0-9 . _ : -).",
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer"},
+                "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+            }
+        },
+    }

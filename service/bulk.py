@@ -29,6 +29,7 @@ SUFFIXES = (".csv", ".jsonl", ".ndjson")
 LIST_SEPARATOR = "|"  # topics in CSV cells: tea|coffee
 INT_FIELDS = {"followers_count"}
 LIST_FIELDS = {"topics"}
+BOOL_FIELDS = {"call_to_action"}
 
 
 @dataclass
@@ -142,6 +143,13 @@ def _reason(error: ma.ValidationError) -> str:
     return str(messages)
 
 
+def csv_booleans(row: dict[str, Any]) -> dict[str, Any]:
+    """CSV's "true"/"false" cells as booleans (anything else is left for the schema to
+    reject: the API takes JSON booleans only)."""
+    return {k: {"true": True, "false": False}.get(v, v) if k in BOOL_FIELDS else v
+            for k, v in row.items()}
+
+
 def validated(
     entity: str, path: Path
 ) -> Iterator[tuple[dict[str, Any] | None, Reject | None]]:
@@ -151,6 +159,8 @@ def validated(
         if row is None:
             yield None, Reject(str(path), line, "unparseable row (bad JSON or column count)", raw)
             continue
+        if path.suffix == ".csv":
+            row = csv_booleans(row)
         try:
             data = schema.load(row)
         except ma.ValidationError as exc:

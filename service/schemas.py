@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
-from datetime import UTC, datetime
 from typing import ClassVar
 
 import marshmallow as ma
 
+from .fields import (  # noqa: F401 - the limits are part of this module's vocabulary
+    MAX_ID_LENGTH,
+    MAX_TOPIC_LENGTH,
+    MAX_TOPICS,
+    StrictBoolean,
+    Text,
+    Timestamp,
+    id_field,
+    topics_field,
+)
 from .refresh.params import RefreshParamsSchema
 from .vocabulary import KINDS
 
@@ -32,55 +41,11 @@ class ReadySchema(ma.Schema):
 
 # ---------------------------------------------------------------------------- ingest
 # Limits (documented in the README): ids and handles up to MAX_ID_LENGTH characters,
-# names up to 512, at most MAX_TOPICS topics of up to MAX_TOPIC_LENGTH characters each.
+# names up to 512, at most MAX_TOPICS topics of up to MAX_TOPIC_LENGTH characters each
+# (service/fields.py).
 
-MAX_ID_LENGTH = 256
-MAX_TOPICS = 32
-MAX_TOPIC_LENGTH = 64
 
 MAX_FOLLOWERS = 10**12
-
-
-class Text(ma.fields.String):
-    """A string that can be stored: valid UTF-8 (no lone surrogates)."""
-
-    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ma.ValidationError("not valid UTF-8 text (lone surrogate)") from exc
-        return text
-
-
-class Timestamp(ma.fields.AwareDateTime):
-    """An ISO-8601 timestamp with a timezone that is representable in UTC."""
-
-    def _deserialize(self, value: object, attr: str | None, data: object,
-                     **kwargs: object) -> datetime:
-        parsed = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            parsed.astimezone(UTC)
-        except OverflowError as exc:
-            raise ma.ValidationError("timestamp out of range") from exc
-        return parsed
-
-
-_id = ma.validate.Length(min=1, max=MAX_ID_LENGTH)
-
-
-def id_field(**kwargs: object) -> Text:
-    """A non-empty id of at most MAX_ID_LENGTH characters."""
-    return Text(validate=_id, **kwargs)  # type: ignore[arg-type]
-
-
-def topics_field() -> ma.fields.List:
-    """Topic names: short non-empty strings; duplicates are dropped on load."""
-    return ma.fields.List(
-        Text(validate=ma.validate.Length(min=1, max=MAX_TOPIC_LENGTH)),
-        load_default=list,
-        validate=ma.validate.Length(max=MAX_TOPICS),
-    )
 
 
 class RowSchema(ma.Schema):
@@ -141,9 +106,7 @@ class PostSchema(RowSchema):
     author = id_field(required=True)
     at = Timestamp(required=True)
     topics = topics_field()
-    call_to_action = ma.fields.Boolean(
-        load_default=False, truthy={True, "true"}, falsy={False, "false"}
-    )
+    call_to_action = StrictBoolean(load_default=False)
 
 
 class AdoptionSchema(RowSchema):
@@ -365,3 +328,4 @@ class AccountSchemaOut(ma.Schema):
     scores = ma.fields.Dict(allow_none=True)
     influence = ma.fields.Dict(allow_none=True)
     adopter_categories = ma.fields.Dict()
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ class Settings:
     connection_timeout: float = 5.0
     # How long the driver retries a transaction on transient errors before giving up (503).
     retry_seconds: float = 5.0
+    # Browser origins allowed to call the API cross-origin (CORS); none by default.
+    cors_origins: tuple[str, ...] = ()
 
 
 def _int(
@@ -62,6 +65,17 @@ def _float(env: Mapping[str, str], key: str, default: float, errors: list[str]) 
     if value <= 0:
         errors.append(f"{key}: must be positive, got {value}")
     return value
+
+
+def _origins(env: Mapping[str, str], errors: list[str]) -> tuple[str, ...]:
+    """CM_CORS_ORIGINS: comma-separated origins, each scheme://host[:port] and nothing more."""
+    origins = tuple(o.strip().rstrip("/") for o in env.get("CM_CORS_ORIGINS", "").split(","))
+    origins = tuple(o for o in origins if o)
+    for origin in origins:
+        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+            errors.append(f"CM_CORS_ORIGINS: {origin!r} is not an origin like "
+                          "https://dash.example.com[:port] (no path, no wildcard)")
+    return origins
 
 
 def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settings:
@@ -100,6 +114,7 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
     max_body = _int(env, "CM_MAX_BODY_MB", 16, 1, 512, errors) * 1024 * 1024
     timeout = _float(env, "CM_NEO4J_CONNECT_TIMEOUT", 5.0, errors)
     retry = _float(env, "CM_NEO4J_RETRY_SECONDS", 5.0, errors)
+    cors_origins = _origins(env, errors)
     if errors:
         raise SettingsError("invalid configuration:\n  " + "\n  ".join(errors))
     return Settings(
@@ -115,4 +130,5 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
         max_body_bytes=max_body,
         connection_timeout=timeout,
         retry_seconds=retry,
+        cors_origins=cors_origins,
     )

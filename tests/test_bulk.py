@@ -42,7 +42,7 @@ REL_COUNTS = {"FOLLOWS": 20, "INTERACTED": 15, "POSTED": 10, "TAGGED": 12, "ADOP
 # (file, line) of every bad line in tests/data/bad, and a word its reason must contain.
 BAD_LINES = {
     ("accounts.csv", 7): "column count",  # 5 cells under a 4-column header
-    ("accounts.csv", 14): "followers_count",  # "lots"
+    ("accounts.csv", 13): "followers_count",  # "lots"
     ("posts.csv", 5): "id",  # 257 characters
     ("follows.csv", 5): "since",  # naive timestamp
     ("follows.csv", 23): "followee",  # a03 follows a03
@@ -271,12 +271,13 @@ def test_good_csv_loads_exact_graph(clean_db: Database, tmp_path: Path) -> None:
     assert label_counts(clean_db) == (NODE_COUNTS, REL_COUNTS)
     assert not (tmp_path / "rejects.csv").exists()
 
-    # quotes, commas, a line break and non-ASCII text survive; empty cells set nothing
+    # quotes, commas and non-ASCII text survive (line breaks are control characters: a
+    # multi-line cell is rejected, see the last test); empty cells set nothing
     assert node_props(clean_db, "Account", "id", "a02") == {
         "id": "a02", "handle": "bob", "name": 'Bob "The Builder", Jr.', "followersCount": 340,
         "placeholder": False,
     }
-    assert node_props(clean_db, "Account", "id", "a08")["name"] == "Hana Sato\n(two-line name)"
+    assert node_props(clean_db, "Account", "id", "a08")["name"] == "Hana Sato (佐藤, 花)"
     assert node_props(clean_db, "Account", "id", "a09")["name"] == "Inês Conceição 🌿"
     assert node_props(clean_db, "Account", "id", "a04")["name"] == "Дмитрий Иванов"
     assert "followersCount" not in node_props(clean_db, "Account", "id", "a06")
@@ -487,3 +488,41 @@ def test_sample_files_match_their_documentation() -> None:
         bad_numbers = {line for (name, line) in BAD_LINES if name == f"{entity}.csv"}
         kept = [text for n, text in enumerate(bad, start=1) if n not in bad_numbers]
         assert kept == (GOOD / f"{entity}.csv").read_text(encoding="utf-8").splitlines()
+
+
+# ------------------------------------------------- control characters (shared schemas)
+
+
+def test_control_characters_are_rejected_by_the_bulk_path_too(
+    clean_db: Database, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    # quoted CSV cells may hold any character; the rules are the API's
+    (folder / "accounts.csv").write_text(
+        'id,handle,name,followers_count\n'
+        'ok1,h,n,1\n'
+        '"a\x00b",h,n,1\n'
+        'ok2,"tab\there",n,1\n'
+        'ok3,h,"two\nlines",1\n'
+        'ok4,h,"c1\x85",1\n', encoding="utf-8")
+    (folder / "posts.csv").write_text(
+        "id,author,at,topics,call_to_action\n"
+        "p1,ok1,2024-01-01T00:00:00Z,tea|co\x7ffee,true\n"
+        "p2,ok1,2024-01-01T00:00:00Z,tea,yes\n"
+        "p3,ok1,2024-01-01T00:00:00Z,tea,false\n", encoding="utf-8")
+    (folder / "follows.jsonl").write_text(
+        '{"follower": "ok1", "followee": "x\\u0000y"}\n', encoding="utf-8")
+    result = load(folder, tmp_path)
+    assert result.exit_code == 1, result.output
+    rejects = (tmp_path / "rejects.csv").read_text(encoding="utf-8")
+    for where in ("U+0000", "U+0009", "U+000A", "U+0085", "U+007F", "call_to_action"):
+        assert where in rejects, where
+    with (tmp_path / "rejects.csv").open(encoding="utf-8", newline="") as handle:
+        lines = {(Path(r["file"]).name, int(r["line"])) for r in csv.DictReader(handle)}
+    # the two-line cell's row starts on line 5; the row after it is line 7, not 6
+    assert {line for name, line in lines if name == "accounts.csv"} == {3, 4, 5, 7}
+    with clean_db.session() as session:
+        ids = session.run("MATCH (a:Account) RETURN collect(a.id) AS v").single(strict=True)["v"]
+        posts = session.run("MATCH (p:Post) RETURN collect(p.id) AS v").single(strict=True)["v"]
+    assert sorted(ids) == ["ok1"] and posts == ["p3"]

@@ -869,7 +869,6 @@ NASTY = [
     "$param",
     "${rows}",
     "\\u0027 back\\slash",
-    "tab\tnew\nline",
     "\u00dcn\u00efc\u00f6d\u00e9 \u00df \u6f22\u5b57 \u0639\u0631\u0628\u064a",
     "emoji \U0001f600\U0001f468\u200d\U0001f469\u200d\U0001f467",
     "zero\u200bwidth",

@@ -50,7 +50,8 @@ def test_http_discovery_reports_version(neo4j_server: Settings) -> None:
 def test_status_cli_reports_versions_and_pid(neo4j_server: Settings) -> None:
     if neo4j_server.external_neo4j:
         return
-    result = CliRunner(env=suite_env()).invoke(main, ["neo4j", "--instance", "test", "status"])
+    instance = neo4j_server.local.instance
+    result = CliRunner(env=suite_env()).invoke(main, ["neo4j", "--instance", instance, "status"])
     assert result.exit_code == 0, result.output
     assert "GDS:     2.13." in result.output
     assert f"Bolt:    bolt://127.0.0.1:{neo4j_server.local.bolt_port}" in result.output
@@ -79,3 +80,32 @@ def test_conf_binds_loopback_and_sizes_memory() -> None:
     assert "server.memory.heap.max_size=3g" in conf
     assert "server.memory.pagecache.size=1g" in conf
     assert "dbms.security.procedures.unrestricted=gds.*" in conf
+
+
+def test_with_neo4j_uri_set_start_stop_and_status_leave_the_local_server_alone(
+    neo4j_server: Settings,
+) -> None:
+    if neo4j_server.external_neo4j:
+        return
+    local = neo4j_server.local
+    # the user points us at a server (here: the very one running locally, over its URI)
+    env = dict(suite_env(), NEO4J_URI=local.bolt_uri, NEO4J_PASSWORD=neo4j_server.neo4j_password)
+    runner = CliRunner(env=env)
+    stop = runner.invoke(main, ["neo4j", "stop"])
+    assert stop.exit_code == 0, stop.output
+    assert "nothing was stopped" in stop.output and local.bolt_uri in stop.output
+    assert neo4j_local.read_pid(local) is not None and neo4j_local.port_open(local.bolt_port)
+    start = runner.invoke(main, ["neo4j", "start"])
+    assert start.exit_code == 0 and "nothing provisioned" in start.output
+    status = runner.invoke(main, ["neo4j", "status"])
+    assert status.exit_code == 0, status.output
+    assert "(NEO4J_URI; the local server is not used)" in status.output
+    assert "GDS:     2.13." in status.output
+
+
+def test_status_of_an_unreachable_neo4j_uri_exits_3() -> None:
+    env = dict(suite_env(), NEO4J_URI="bolt://127.0.0.1:1", NEO4J_PASSWORD="x",
+               CM_NEO4J_CONNECT_TIMEOUT="1")
+    result = CliRunner(env=env).invoke(main, ["neo4j", "status"])
+    assert result.exit_code == 3
+    assert "does not answer" in result.output

@@ -23,8 +23,20 @@ def settings() -> Settings:
 
 def register(api: Api) -> None:
     """Register every blueprint."""
-    from . import explore, export, health, influence, ingest, page, read, runs
+    from . import (
+        explore,
+        export,
+        forget,
+        health,
+        influence,
+        ingest,
+        metrics,
+        page,
+        read,
+        runs,
+    )
 
-    # export, explore, page: issue 12 (the map page, its views and the file exports)
-    for module in (health, ingest, runs, read, influence, export, explore, page):
+    # export, explore, page: the map page, its views and the file exports
+    for module in (health, ingest, runs, read, influence, forget, metrics, export, explore,
+                   page):
         api.register_blueprint(module.blp)

@@ -16,6 +16,7 @@ from ..influence import reason
 from ..schemas import MAX_TOPIC_LENGTH
 from ..vocabulary import TOPIC_PREFIX
 from . import SECURITY, db
+from .answers import InfluencerListSchema, ItemAdoptionSchema, SeedSetSchema
 from .serving import decoded, serving_run
 
 blp = Blueprint("influence", __name__, url_prefix="/v1",
@@ -33,7 +34,10 @@ class InfluencerArgsSchema(ma.Schema):
 class SeedArgsSchema(ma.Schema):
     """Seed set size and scope."""
 
-    k = ma.fields.Integer(load_default=5, validate=ma.validate.Range(1, 100))
+    # documented maximum: the largest seed set computed (all accounts); 21..100 still get
+    # the 422 below that names what was computed
+    k = ma.fields.Integer(load_default=5, validate=ma.validate.Range(1, 100),
+                          metadata={"maximum": 20})
     topic = ma.fields.String(load_default=None, validate=ma.validate.Length(1, MAX_TOPIC_LENGTH))
     community = ma.fields.String(load_default=None, validate=ma.validate.Length(1, 64))
 
@@ -42,6 +46,7 @@ class SeedArgsSchema(ma.Schema):
 @require_role("read")
 @blp.doc(security=SECURITY)
 @blp.arguments(InfluencerArgsSchema, location="query")
+@blp.response(200, InfluencerListSchema)
 def influencers(args: dict[str, Any]) -> dict[str, Any]:
     """Accounts ranked by the explained influencer score (optionally per topic/community)."""
     run_id = serving_run()
@@ -82,6 +87,10 @@ def influencers(args: dict[str, Any]) -> dict[str, Any]:
 @require_role("read")
 @blp.doc(security=SECURITY)
 @blp.arguments(SeedArgsSchema, location="query")
+@blp.response(200, SeedSetSchema)
+@blp.alt_response(404, response="Error404", description="no seed set for that scope")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="k is more than the seeds "
+                  "computed for the scope (20 overall, 10 per topic, 5 per community)")
 def seeds(args: dict[str, Any]) -> dict[str, Any]:
     """The k accounts to seed (CELF, independent cascade), against top-k baselines.
 
@@ -141,6 +150,7 @@ def seeds(args: dict[str, Any]) -> dict[str, Any]:
 @blp.route("/items/<path:item>/adoption")
 @require_role("read")
 @blp.doc(security=SECURITY)
+@blp.response(200, ItemAdoptionSchema)
 def item_adoption(item: str) -> dict[str, Any]:
     """Rogers adopter categories of an item, overall and per community, and the
     early-adopter leaders whose communities followed them."""

@@ -6,13 +6,14 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from .. import metrics
 from ..auth import check_role, require_role
 from ..errors import ApiError, error_response
 from ..loading import prepare_row, write_batch
 from ..schemas import BATCH_LIMIT, ROW_SCHEMAS, TooManyRows, WriteResultSchema, batch_schema
 from . import SECURITY, db, settings
+from .contract import Blueprint
 
 blp = Blueprint(
     "ingest",
@@ -39,7 +40,7 @@ def too_many_rows(error: TooManyRows) -> Response:
 
 
 def make_view(entity: str) -> type[MethodView]:
-    """A POST view for one entity."""
+    """The POST view of one entity (a MethodView class: flask-smorest documents its POST)."""
     body = batch_schema(entity)
 
     class IngestView(MethodView):
@@ -48,18 +49,21 @@ def make_view(entity: str) -> type[MethodView]:
         @blp.doc(security=SECURITY)
         @blp.arguments(body)
         @blp.response(200, WriteResultSchema)
-        @blp.alt_response(413, description="more rows than CM_MAX_ROWS, or body too large")
-        @blp.alt_response(422, description="invalid rows: errors keyed by row index and field")
         def post(self, payload: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
             rows = [prepare_row(entity, row) for row in payload[entity]]
-            return write_batch(db(), entity, rows).as_dict()
+            counts = write_batch(db(), entity, rows).as_dict()
+            metrics.current().count_ingest(entity, counts)
+            return counts
 
     IngestView.__name__ = f"{entity.title()}IngestView"
-    IngestView.post.__doc__ = f"Create or update {entity} (role write)."
+    IngestView.post.__doc__ = (
+        f"Create or update {entity} (role write).\n\nAll-or-nothing and idempotent; at most "
+        "CM_MAX_ROWS rows (default 10,000). Unknown accounts become placeholders.")
     return IngestView
 
 
 blp.register_error_handler(TooManyRows, too_many_rows)
 
 for _entity in ROW_SCHEMAS:
-    blp.add_url_rule(f"/{_entity}", view_func=make_view(_entity).as_view(_entity))
+    # the class, not .as_view(): flask-smorest reads the class's methods to document them
+    blp.add_url_rule(f"/{_entity}", _entity, make_view(_entity))

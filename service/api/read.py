@@ -62,6 +62,7 @@ def get_community(args: dict[str, int], community_id: str) -> dict[str, Any]:
 @blp.doc(security=SECURITY)
 @blp.arguments(MapQueryArgsSchema, location="query")
 @blp.response(200, MapSchema)
+@blp.alt_response(404, response="Error404", description="no such level in this run")
 def get_map(args: dict[str, int]) -> dict[str, Any]:
     """Communities as nodes (size, label) and links weighted by cross-community engagement."""
     run_id = serving_run()

@@ -10,8 +10,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from ..auth import require_role
 from ..errors import ApiError
 from ..refresh.params import RefreshParams
@@ -24,6 +22,7 @@ from ..schemas import (
     RunSchema,
 )
 from . import SECURITY, db, settings
+from .contract import Blueprint  # depth-checked JSON bodies
 
 blp = Blueprint("runs", __name__, url_prefix="/v1",
                 description="Refresh runs: the GDS pipeline that produces community maps")

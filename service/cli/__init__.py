@@ -1,6 +1,6 @@
 """The ``community-map`` command line: local Neo4j, schema, loading, refresh, keys, serving.
 
-One module per area (``neo4j``, ``data``, ``refresh``, ``serve``); shared exit codes and
+One module per area (``neo4j``, ``data``, ``refresh``, ``serve``, ``ops``); shared exit codes and
 errors in :mod:`service.cli.common`.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from ..demo.command import generate_command
-from . import data, neo4j, refresh, serve
+from . import data, neo4j, ops, refresh, serve
 
 
 @click.group()
@@ -18,7 +18,8 @@ def main() -> None:
 
 
 for command in (neo4j.neo4j, neo4j.schema, data.load, data.import_, refresh.refresh,
-                refresh.scheduler, serve.keys, serve.serve, serve.demo, generate_command):
+                refresh.scheduler, serve.keys, serve.serve, serve.demo, generate_command,
+                ops.forget, ops.backup, ops.restore):
     main.add_command(command)
 
 __all__ = ["main"]

@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 1 the operation failed (or some rows were rejected); 2 bad usage or
 configuration; 3 Neo4j not running or unreachable; 4 ``load --strict`` found bad rows;
-5 another refresh is running.
+5 another refresh is running; 6 nothing to forget (``forget`` of an unknown account).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ EXIT_USAGE = 2
 EXIT_NOT_RUNNING = 3
 EXIT_STRICT_REJECTED = 4
 EXIT_CONFLICT = 5
+EXIT_NOTHING_TO_FORGET = 6
 
 
 class CliError(click.ClickException):

@@ -56,7 +56,11 @@ def start(settings: Settings) -> None:
 @neo4j.command()
 @click.pass_obj
 def stop(settings: Settings) -> None:
-    """Stop the local server cleanly (data is kept)."""
+    """Stop the local server cleanly (data is kept); never with NEO4J_URI set."""
+    if settings.external_neo4j:
+        click.echo(f"NEO4J_URI is set: Neo4j at {settings.neo4j_uri} is in use, not the local "
+                   "server, so nothing was stopped (unset NEO4J_URI to control the local one).")
+        return
     try:
         stopped = neo4j_local.stop(settings.local)
     except neo4j_local.ProvisionError as exc:
@@ -68,6 +72,8 @@ def stop(settings: Settings) -> None:
 @click.pass_obj
 def status(settings: Settings) -> None:
     """Versions, ports, data folder and pid; exit 3 when not running."""
+    if settings.external_neo4j:
+        raise SystemExit(external_status(settings))
     local = settings.local
     pid = neo4j_local.read_pid(local)
     if pid is None or not neo4j_local.port_open(local.bolt_port):
@@ -85,6 +91,20 @@ def status(settings: Settings) -> None:
     click.echo(f"Data:    {local.data_dir}")
     click.echo(f"Logs:    {local.logs_dir}")
     click.echo(f"PID:     {pid}")
+
+
+def external_status(settings: Settings) -> int:
+    """Status of the server NEO4J_URI names (the local one is not in use)."""
+    try:
+        with connected(settings) as database:
+            info = database.probe()
+    except Exception as exc:  # noqa: BLE001 - report any failure to answer
+        click.echo(f"Neo4j at {settings.neo4j_uri} (NEO4J_URI) does not answer: {exc}", err=True)
+        return EXIT_NOT_RUNNING
+    click.echo(f"Neo4j:   {info['neo4j']} ({info['edition']}) at {settings.neo4j_uri} "
+               "(NEO4J_URI; the local server is not used)")
+    click.echo(f"GDS:     {info['gds']}")
+    return 0
 
 
 @click.group()

@@ -57,6 +57,12 @@ class RefreshParams:
 
 _DEFAULTS = RefreshParams()
 
+# the weight of each interaction kind; unknown kinds are refused
+KindWeightsSchema = ma.Schema.from_dict(
+    {kind: ma.fields.Float(validate=ma.validate.Range(0, 100)) for kind in KINDS},
+    name="KindWeightsSchema",
+)
+
 
 def _default(name: str) -> Any:
     return getattr(_DEFAULTS, name)
@@ -81,11 +87,12 @@ class RefreshParamsSchema(ma.Schema):
         metadata={"description": "only interactions of the last N days (default: all)"})
     follow_weight = ma.fields.Float(load_default=_default("follow_weight"),
                                     validate=ma.validate.Range(0, 100))
-    kind_weights = ma.fields.Dict(
-        keys=ma.fields.String(validate=ma.validate.OneOf(KINDS)),
-        values=ma.fields.Float(validate=ma.validate.Range(0, 100)), load_default=None,
+    # a schema of its own, not a Dict with validated keys: the OpenAPI document then names
+    # the kinds
+    kind_weights = ma.fields.Nested(
+        KindWeightsSchema, load_default=None, allow_none=True,
         metadata={"description": "weight per interaction kind; kinds left out weigh 0 "
-                                 f"(default {DEFAULT_KIND_WEIGHTS})"})
+                                 f"(omitted or empty: {DEFAULT_KIND_WEIGHTS})"})
     random_seed = ma.fields.Integer(load_default=_default("random_seed"),
                                     validate=ma.validate.Range(0, MAX_SEED))
     retention = ma.fields.Integer(
@@ -107,8 +114,8 @@ class RefreshParamsSchema(ma.Schema):
 
     @ma.post_load
     def make_params(self, data: dict[str, Any], **_: Any) -> RefreshParams:
-        """Frozen parameters (``kind_weights`` omitted or null means the defaults)."""
-        if data.get("kind_weights") is None:
+        """Frozen parameters (``kind_weights`` omitted, null or empty means the defaults)."""
+        if not data.get("kind_weights"):
             data.pop("kind_weights", None)
         return RefreshParams(**data)
 
