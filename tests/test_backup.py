@@ -15,8 +15,9 @@ from service import bulk, neo4j_local
 from service.backup import BackupError, counts, read_manifest, restore
 from service.cli import main
 from service.db import Database
-from service.generator import GraphSpec, generate
-from service.jobs import RefreshParams, run_refresh
+from service.demo import GraphSpec, generate
+from service.refresh.params import RefreshParams
+from service.refresh.pipeline import run_refresh
 from service.settings import Settings, load_settings
 
 from .conftest import auth, suite_env, wipe

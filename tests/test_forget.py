@@ -14,9 +14,10 @@ from flask.testing import FlaskClient
 from service import bulk
 from service.cli import main
 from service.db import Database
+from service.demo import GraphSpec, generate
 from service.forget import drop_ids, relabel, rewrite_community, rewrite_seed_set
-from service.generator import GraphSpec, generate
-from service.jobs import RefreshParams, run_refresh
+from service.refresh.params import RefreshParams
+from service.refresh.pipeline import run_refresh
 
 from .conftest import auth, suite_env, wipe
 

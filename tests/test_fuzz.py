@@ -23,8 +23,9 @@ import requests
 from service import bulk
 from service.auth import DEV_KEYS
 from service.db import Database
-from service.generator import GraphSpec, generate
-from service.jobs import RefreshParams, run_refresh
+from service.demo import GraphSpec, generate
+from service.refresh.params import RefreshParams
+from service.refresh.pipeline import run_refresh
 
 from .conftest import wipe
 from .live import REPO, gunicorn
