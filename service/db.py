@@ -89,10 +89,12 @@ class Database:
             with self.session(default_access_mode=access) as session:
                 return transform(session.run(neo4j.Query(q.text, metadata={"query": name}),
                                              params))
+        # no bookmark manager: requests are independent, and a database restored from a
+        # backup could never reach a bookmark taken before (every read would time out)
         return self.driver.execute_query(
             neo4j.Query(q.text, metadata={"query": name}), params,
             routing_=ROUTING[q.mode], database_=self.settings.neo4j_database,
-            result_transformer_=transform)
+            bookmark_manager_=None, result_transformer_=transform)
 
     def fetch(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run the named query and return its records as dicts."""
