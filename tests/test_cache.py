@@ -431,6 +431,21 @@ def test_cache_settings_are_read() -> None:
 # ------------------------------------------------------------------------------ last: wipes
 
 
+def test_forgetting_an_account_drops_the_answers_naming_it(
+    settings: Settings, world: World
+) -> None:
+    app = make_app(settings, cache_ttl=60.0)  # only the write counter can tell
+    client = app.test_client()
+    leaders = read(client, "/v1/communities").get_json()["communities"][0]["leaders"]
+    assert read(client, "/v1/accounts/t5").status_code == 200
+    _built.clear()  # the world loses an account: the next test rebuilds it
+    assert client.delete("/v1/accounts/t5", headers=auth("admin")).status_code == 200
+    assert read(client, "/v1/accounts/t5").status_code == 404  # not the cached 200
+    now = read(client, "/v1/communities").get_json()["communities"][0]["leaders"]
+    assert "t5" not in [x["id"] for x in now]
+    assert [x["id"] for x in now] == [x["id"] for x in leaders if x["id"] != "t5"]
+
+
 def test_no_answer_before_the_first_run_is_cached(
     settings: Settings, database: Database, world: World
 ) -> None:
