@@ -6,7 +6,10 @@
 //          and per follow (weight = followWeight, engagement 0). Parallel relationships of
 //          a pair are summed later (toUndirected) or are equivalent to their sum (PageRank).
 //          Interactions of kinds weighted 0 and, with a window, older ones are left out.
-// params: graph, kindWeights, followWeight, since
+//          With $influence, also the influence graph for all-accounts CELF seed sets:
+//          INFLUENCES from the engaged-with account to the engager, one relationship per
+//          unit of the interaction's kind weight (rounded), each an independent trial.
+// params: graph, kindWeights, followWeight, since, influence
 // mode: gds
 CALL () {
   MATCH (a:Account)
@@ -14,20 +17,27 @@ CALL () {
                  WHERE $kindWeights[r.kind] > 0 AND ($since IS NULL OR r.at >= datetime($since)) }
      OR ($followWeight > 0 AND EXISTS { (a)-[:FOLLOWS]-() })
   WITH a ORDER BY a.id
-  RETURN a AS s, null AS t, 0.0 AS w, 0.0 AS e
+  RETURN a AS s, null AS t, 'ENGAGES' AS type, 0.0 AS w, 0.0 AS e
   UNION ALL
   MATCH (a:Account)-[r:INTERACTED]->(b:Account)
   WHERE $since IS NULL OR r.at >= datetime($since)
   WITH a, b, toFloat(coalesce($kindWeights[r.kind], 0.0)) AS w
   WHERE w > 0
-  RETURN a AS s, b AS t, w, w AS e
+  RETURN a AS s, b AS t, 'ENGAGES' AS type, w, w AS e
   UNION ALL
   MATCH (a:Account)-[:FOLLOWS]->(b:Account)
   WHERE $followWeight > 0
-  RETURN a AS s, b AS t, toFloat($followWeight) AS w, 0.0 AS e
+  RETURN a AS s, b AS t, 'ENGAGES' AS type, toFloat($followWeight) AS w, 0.0 AS e
+  UNION ALL
+  MATCH (a:Account)-[r:INTERACTED]->(b:Account)
+  WHERE $influence AND ($since IS NULL OR r.at >= datetime($since))
+  WITH a, b, toInteger(floor(coalesce($kindWeights[r.kind], 0.0) + 0.5)) AS units
+  WHERE units > 0
+  UNWIND range(1, units) AS unit
+  RETURN b AS s, a AS t, 'INFLUENCES' AS type, 0.0 AS w, 0.0 AS e
 }
 WITH gds.graph.project($graph, s, t, {
-       relationshipType: 'ENGAGES',
+       relationshipType: type,
        relationshipProperties: {weight: w, engagement: e}
      }) AS g
 RETURN g.graphName AS graph, g.nodeCount AS nodes, g.relationshipCount AS relationships

@@ -51,13 +51,13 @@ def algorithm_config(params: RefreshParams) -> dict[str, Any]:
     return config
 
 
-TRIAL_BUDGET = 400_000  # projected relationships x trials spent on best-of-N Leiden
+TRIAL_BUDGET = 400_000  # undirected relationships x trials spent on best-of-N Leiden
 MAX_TRIALS = 20
 
 
 def leiden_trials(params: RefreshParams, relationships: int) -> int:
     """Leiden runs to make: as configured, else many on small graphs and one on large
-    ones (each run costs about as much as the projection is large)."""
+    ones (each run costs about as much as the undirected graph is large)."""
     if params.leiden_trials is not None:
         return params.leiden_trials
     return max(1, min(MAX_TRIALS, TRIAL_BUDGET // max(relationships, 1)))
@@ -71,16 +71,18 @@ class Found:
     trials: dict[str, Any]
 
 
-def run_algorithm(database: Database, projection: Projection, params: RefreshParams) -> Found:
-    """Communities: Leiden as the best of its trials by modularity (seeds random_seed,
-    random_seed + 1, ...; ties keep the earliest), Louvain or label propagation once."""
+def run_algorithm(database: Database, projection: Projection, params: RefreshParams,
+                  relationships: int) -> Found:
+    """Communities on the undirected graph (``relationships`` of them): Leiden as the best
+    of its trials by modularity (seeds random_seed, random_seed + 1, ...; ties keep the
+    earliest), Louvain or label propagation once."""
     if params.algorithm != "leiden":
         frame = database.frame(f"refresh/{params.algorithm}", graph=projection.graph,
                                config=algorithm_config(params))
         return Found(frame, {"count": 1})
     config = algorithm_config(params)
     modularities = []
-    for trial in range(leiden_trials(params, projection.relationships)):
+    for trial in range(leiden_trials(params, relationships)):
         row = database.fetch("refresh/leiden_trial", graph=projection.graph, config={
             **config, "randomSeed": params.random_seed + trial,
             "mutateProperty": f"leiden{trial}"})[0]

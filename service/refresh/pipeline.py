@@ -4,13 +4,15 @@
 stages, in the order :func:`run_stages` shows them, each pass a typed result to the next:
 
     inputs (background reads: pair list, previous run, topics, influence inputs)
-    project ─▶ undirected ─▶ communities ─▶ pagerank    (GDS; the projection is dropped)
+    project ─▶ undirected ─▶ communities ─▶ pagerank    (GDS)
     edges: EngagementGraph + GDS answers ─▶ Detection
-      └▶ metrics: CommunityResult ─▶ write ─▶ influence: InfluenceResult ─▶ seeds
+      └▶ metrics: CommunityResult ─▶ write ─▶ influence: InfluenceResult ─▶ seeds (GDS)
     switch (runs.finish_run: succeeded + serving pointer + lock released, one transaction)
 
-A failure anywhere deletes the run's partial results and records it as failed; the
-previous run keeps serving. The lock's heartbeat renews it while the run lasts and every
+The projection lives until the seeds stage is done (each relationship type is released
+as soon as no later stage needs it) and is dropped whatever happens. A failure anywhere
+deletes the run's partial results and records it as failed; the previous run keeps
+serving. The lock's heartbeat renews it while the run lasts and every
 stage boundary checks it is still ours.
 """
 
@@ -71,15 +73,17 @@ def run_stages(database: Database, params: RefreshParams, run_id: str,
         # run in the background from now on, beside the GDS stages
         reads = inputs.start_inputs(database, params, projection.window_start(params))
         stack.callback(reads.close)
-        with ExitStack() as gds:
-            with clock.stage("project"):
-                graph = gds.enter_context(projection.projected(database, run_id, params))
-            with clock.stage("undirected"):
-                projection.to_undirected(database, graph)
-            with clock.stage("communities"):
-                found = communities.run_algorithm(database, graph, params)
-            with clock.stage("pagerank"):
-                ranks = communities.run_pagerank(database, graph, params)
+        with clock.stage("project"):
+            graph = stack.enter_context(projection.projected(database, run_id, params))
+        with clock.stage("undirected"):
+            undirected = projection.to_undirected(database, graph)
+        with clock.stage("communities"):
+            found = communities.run_algorithm(database, graph, params, undirected)
+            projection.release(database, graph, "ENGAGES_U")
+        with clock.stage("pagerank"):
+            ranks = communities.run_pagerank(database, graph, params)
+            if params.influence:  # INFLUENCES stays for the seeds stage
+                projection.release(database, graph, "ENGAGES")
         with clock.stage("edges"):  # what is left of the background read of the pairs
             pairs = reads.take("graph")
             detection = communities.detection_of(found, ranks, pairs)
@@ -98,7 +102,7 @@ def run_stages(database: Database, params: RefreshParams, run_id: str,
             metrics["influence"] = found_influence.metrics
             with clock.stage("seeds"):
                 metrics["seeds"] = seeds.run_seeds(database, params, run_id, mapped,
-                                                   found_influence)
+                                                   found_influence, graph)
     return metrics
 
 

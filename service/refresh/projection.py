@@ -4,7 +4,10 @@ The projection streams one relationship per interaction (``weight`` = its kind's
 ``engagement`` the same) and per follow (``weight`` = ``follow_weight``, ``engagement``
 0) — parallel relationships of a pair add up, so no transaction groups the whole graph —
 after every analysed account in account-id order, which fixes GDS's node numbering. An
-undirected copy (``ENGAGES_U``, pairs summed) feeds community detection.
+undirected copy (``ENGAGES_U``, pairs summed) feeds community detection. With influence
+on, ``INFLUENCES`` (engaged-with -> engager, one relationship per unit of kind weight)
+serves the all-accounts CELF seed set, so the largest influence graph never travels
+through Python or a parameter list.
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ def projected(database: Database, run_id: str, params: RefreshParams) -> Iterato
     try:
         info = database.fetch("refresh/project_engagement", graph=name,
                               kindWeights=params.kind_weights,
-                              followWeight=params.follow_weight, since=since)
+                              followWeight=params.follow_weight, since=since,
+                              influence=params.influence)
         found = info[0] if info else {}
         projection = Projection(name, since, int(found.get("nodes") or 0),
                                 int(found.get("relationships") or 0))
@@ -60,9 +64,16 @@ def projected(database: Database, run_id: str, params: RefreshParams) -> Iterato
         drop_graph(database, name)
 
 
-def to_undirected(database: Database, projection: Projection) -> None:
-    """Add the undirected copy ``ENGAGES_U`` (a->b and b->a summed) that communities use."""
-    database.fetch("refresh/to_undirected", graph=projection.graph)
+def to_undirected(database: Database, projection: Projection) -> int:
+    """Add the undirected copy ``ENGAGES_U`` (a->b and b->a summed) that communities use;
+    returns its relationship count (each pair twice)."""
+    rows = database.fetch("refresh/to_undirected", graph=projection.graph)
+    return int(rows[0]["relationshipsWritten"]) if rows else 0
+
+
+def release(database: Database, projection: Projection, relationship_type: str) -> None:
+    """Drop a relationship type of the projection that later stages no longer need."""
+    database.fetch("refresh/drop_relationships", graph=projection.graph, type=relationship_type)
 
 
 def drop_graph(database: Database, name: str) -> None:

@@ -164,6 +164,9 @@ class Job:
     scope: Scope
     influence: InfluenceGraph
     baseline: Baselines
+    # run CELF on this already projected graph's INFLUENCES (nodes: its own numbering)
+    # instead of projecting ``influence`` from its arrays
+    projected: str | None = None
 
 
 class TopicGraphs:

@@ -21,11 +21,13 @@ from neo4j.exceptions import Neo4jError
 from ..db import Database
 from ..timing import Clock
 from ..vocabulary import SCOPE_ALL, TOPIC_PREFIX
+from .communities import Detection
+from .edges import NodeLookup
 from .influence import InfluenceResult
 from .influence_metrics import followers
 from .leaders import CommunityResult
 from .params import RefreshParams
-from .projection import drop_graph
+from .projection import Projection, drop_graph
 from .seed_graphs import (
     COMMUNITY_SCOPES,
     COMMUNITY_SEEDS,
@@ -45,10 +47,12 @@ log = logging.getLogger(__name__)
 
 
 def run_seeds(database: Database, params: RefreshParams, run_id: str,
-              communities: CommunityResult, influence: InfluenceResult) -> dict[str, Any]:
-    """CELF seed sets (overall, per community, per topic) and top-k baselines."""
+              communities: CommunityResult, influence: InfluenceResult,
+              projection: Projection) -> dict[str, Any]:
+    """CELF seed sets (overall, per community, per topic) and top-k baselines; the
+    all-accounts set on the refresh's own projection."""
     clock = Clock()
-    jobs = plan_jobs(params, communities, influence)
+    jobs = plan_jobs(params, communities, influence, projection.graph)
     if not jobs:
         return {"seed_sets": 0, "topics": []}
     clock.lap("inputs")
@@ -58,7 +62,8 @@ def run_seeds(database: Database, params: RefreshParams, run_id: str,
     # this thread simulates the baselines of those already done
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="celf") as pool:
         futures = [pool.submit(seed_job, database, f"cm-influence-{run_id}-{n}",
-                               celf_config(params, len(job.influence.names)), job)
+                               celf_config(params, len(job.influence.names)), job,
+                               communities.detection)
                    for n, job in enumerate(jobs)]
         for job, future in zip(jobs, futures, strict=True):
             try:
@@ -81,9 +86,9 @@ def run_seeds(database: Database, params: RefreshParams, run_id: str,
 
 
 def plan_jobs(params: RefreshParams, communities: CommunityResult,
-              influence: InfluenceResult) -> list[Job]:
-    """Every seed set to compute, in order: all, the top topics, then each large community
-    and its own top topics (pure)."""
+              influence: InfluenceResult, projected: str) -> list[Job]:
+    """Every seed set to compute, in order: all (CELF on the ``projected`` graph), the top
+    topics, then each large community and its own top topics (pure)."""
     accounts = communities.accounts
     whole = InfluenceGraph.from_engagement(accounts, communities.detection.engagement)
     if not len(whole.src):
@@ -96,7 +101,8 @@ def plan_jobs(params: RefreshParams, communities: CommunityResult,
         pagerank={a: round(float(pagerank[i]), 9) for i, a in enumerate(accounts)},
         runs=int(celf_config(params, len(accounts))["monteCarloSimulations"]),
         seed=params.random_seed)
-    jobs = [Job(Scope(SCOPE_ALL, params.max_seeds, accounts, cascade), whole, baseline)]
+    jobs = [Job(Scope(SCOPE_ALL, params.max_seeds, accounts, cascade), whole, baseline,
+                projected)]
     topic_graphs = TopicGraphs(params, baseline, influence.topic_pairs)
     for topic in seed_topics(influence.topic_engagement, params.seed_topics):
         job = topic_graphs.job(TOPIC_PREFIX + topic, topic, min(TOPIC_SEEDS, params.max_seeds))
@@ -120,13 +126,22 @@ def plan_jobs(params: RefreshParams, communities: CommunityResult,
     return jobs
 
 
-def seed_job(database: Database, graph: str, config: dict[str, Any],
-             job: Job) -> list[tuple[str, float]]:
-    """Project the job's influence graph, run CELF for its k seeds, drop the projection:
-    (account, marginal spread) in greedy order."""
+def seed_job(database: Database, graph: str, config: dict[str, Any], job: Job,
+             detection: Detection) -> list[tuple[str, float]]:
+    """Project the job's influence graph, run CELF for its k seeds, drop the projection
+    (or run CELF on the refresh's own projection): (account, marginal spread) in greedy
+    order."""
     influence = job.influence
     if not len(influence.src):
         return []
+    if job.projected is not None:
+        nodes = len(detection.accounts)
+        found = celf(database, job.projected, {**config, "relationshipTypes": ["INFLUENCES"]},
+                     min(job.scope.k, nodes - 1))
+        at = NodeLookup(detection.node_ids).index(np.array([n for n, _ in found],
+                                                           dtype=np.int64))
+        return [(detection.accounts[i], spread) for i, (_, spread) in
+                zip(at.tolist(), found, strict=True)]
     try:
         nodes = project_influence(database, graph, influence)
         # CELF needs fewer seeds than projected nodes (GDS fails otherwise)
