@@ -22,6 +22,7 @@ import marshmallow as ma
 
 from .db import Database
 from .loading import WriteResult, prepare_row, write_batch
+from .rowcheck import plain_check
 from .schemas import ROW_SCHEMAS
 from .vocabulary import ENTITIES
 
@@ -68,19 +69,42 @@ def find_files(folder: Path) -> dict[str, Path]:
     return found
 
 
-def _csv_value(key: str, value: str) -> Any:
-    if key in LIST_FIELDS:
-        return [v for v in value.split(LIST_SEPARATOR) if v] if value else []
-    if key in INT_FIELDS:
-        try:
-            return int(value)
-        except ValueError:
-            return value  # the schema rejects it with a clear message
-    return value
+def _csv_converters(header: list[str]) -> list[tuple[str, Callable[[str], Any]]]:
+    """The columns whose non-empty cells need converting, with their converter."""
+    converters: dict[str, Callable[[str], Any]] = {}
+    for key in LIST_FIELDS:
+        converters[key] = lambda value: [v for v in value.split(LIST_SEPARATOR) if v]
+    for key in INT_FIELDS:
+        converters[key] = _csv_int
+    return [(key, converters[key]) for key in header if key in converters]
+
+
+def _csv_int(value: str) -> Any:
+    try:
+        return int(value)
+    except ValueError:
+        return value  # the schema rejects it with a clear message
+
+
+Source = str | list[str]  # a row's raw text (JSONL) or CSV cells, turned into text if rejected
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
     """Yield (line number, row or None when unparseable, raw text) from a CSV or JSONL file."""
+    for line, row, source in _read(path):
+        yield line, row, raw_text(source)
+
+
+def raw_text(source: Source) -> str:
+    """A row as the rejects file shows it: its line, or its CSV cells (quoting kept)."""
+    if isinstance(source, str):
+        return source
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(source)
+    return buffer.getvalue().rstrip("\r\n")
+
+
+def _read(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, Source]]:
     # utf-8-sig: spreadsheet exports often start with a byte-order mark
     with path.open(encoding="utf-8-sig", newline="") as handle:
         if path.suffix == ".csv":
@@ -89,35 +113,31 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
             yield from _read_jsonl(handle)
 
 
-def _read_csv(handle: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
+def _read_csv(handle: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, Source]]:
     reader = csv.reader(handle)
     try:
         header = next(reader)
     except StopIteration:
         return
     width = len(header)
+    converters = _csv_converters(header)
     line = reader.line_num
     for cells in reader:
         start, line = line + 1, reader.line_num
         if not cells:
             continue  # a blank line, as JSONL allows too
-        raw = _csv_text(cells)
         if len(cells) != width:
-            yield start, None, raw
+            yield start, None, cells
             continue
         # empty cells mean "not given" (optional fields), like a missing JSON key
-        row = {k: _csv_value(k, v) for k, v in zip(header, cells, strict=True) if v != ""}
-        yield start, row, raw
+        row = {k: v for k, v in zip(header, cells, strict=True) if v}
+        for key, convert in converters:
+            if key in row:
+                row[key] = convert(row[key])
+        yield start, row, cells
 
 
-def _csv_text(cells: list[str]) -> str:
-    """Cells back as one CSV line (quoting kept), for the rejects file."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(cells)
-    return buffer.getvalue().rstrip("\r\n")
-
-
-def _read_jsonl(handle: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
+def _read_jsonl(handle: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, Source]]:
     for number, text in enumerate(handle, start=1):
         if not text.strip():
             continue
@@ -155,17 +175,21 @@ def validated(
 ) -> Iterator[tuple[dict[str, Any] | None, Reject | None]]:
     """Each row of a file, prepared for writing, or a Reject saying why not."""
     schema = ROW_SCHEMAS[entity]()
-    for line, row, raw in read_rows(path):
+    check = plain_check(ROW_SCHEMAS[entity])
+    for line, row, source in _read(path):
         if row is None:
-            yield None, Reject(str(path), line, "unparseable row (bad JSON or column count)", raw)
+            yield None, Reject(str(path), line, "unparseable row (bad JSON or column count)",
+                               raw_text(source))
             continue
-        if path.suffix == ".csv":
+        if path.suffix == ".csv" and BOOL_FIELDS.intersection(row):
             row = csv_booleans(row)
-        try:
-            data = schema.load(row)
-        except ma.ValidationError as exc:
-            yield None, Reject(str(path), line, _reason(exc), raw)
-            continue
+        data = check(row)
+        if data is None:  # not plainly valid: the schema decides, and says why
+            try:
+                data = schema.load(row)
+            except ma.ValidationError as exc:
+                yield None, Reject(str(path), line, _reason(exc), raw_text(source))
+                continue
         yield prepare_row(entity, data), None
 
 

@@ -53,13 +53,14 @@ def utc(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat()
 
 
-def interaction_key(row: dict[str, Any]) -> str:
-    """The dedup key: the client's event id if given, else a hash of the natural key."""
+def interaction_key(row: dict[str, Any], at: str | None = None) -> str:
+    """The dedup key: the client's event id if given, else a hash of the natural key
+    (``at``: the row's time as :func:`utc` gives it, when the caller has it already)."""
     if row.get("id"):
         return "id:" + str(row["id"])
-    natural = "\x1f".join(
-        [row["actor"], row["target"], row["kind"], utc(row["at"]) or "", row.get("post_id") or ""]
-    )
+    at = at if at is not None else utc(row["at"])
+    natural = "\x1f".join([row["actor"], row["target"], row["kind"], at or "",
+                            row.get("post_id") or ""])
     return "nk:" + hashlib.sha256(natural.encode()).hexdigest()[:32]
 
 
@@ -85,11 +86,8 @@ def prepare_row(entity: str, row: dict[str, Any]) -> dict[str, Any]:
             "since": utc(row.get("since")),
         }
     if entity == "interactions":
-        props: dict[str, Any] = {
-            "key": interaction_key(row),
-            "kind": row["kind"],
-            "at": utc(row["at"]),
-        }
+        at = utc(row["at"])
+        props: dict[str, Any] = {"key": interaction_key(row, at), "kind": row["kind"], "at": at}
         # No topics = no property (not an empty list): the bulk import path cannot store
         # empty lists, and both paths must build the same graph.
         if row.get("topics"):
