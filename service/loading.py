@@ -108,6 +108,17 @@ def prepare_row(entity: str, row: dict[str, Any]) -> dict[str, Any]:
     raise ValueError(f"unknown entity {entity!r}")
 
 
+def dedupe_key(entity: str, row: dict[str, Any]) -> str | tuple[str, str]:
+    """What makes two prepared rows of an entity the same node or relationship."""
+    if entity in ("accounts", "posts"):
+        return str(row["id"])
+    if entity == "follows":
+        return (row["follower"], row["followee"])
+    if entity == "interactions":
+        return str(row["key"])
+    return (row["account"], row["item"])
+
+
 def dedupe(entity: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Collapse repeated rows of one batch as if applied in order.
 
@@ -117,37 +128,32 @@ def dedupe(entity: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     keyed: dict[Any, dict[str, Any]] = {}
     for row in rows:
-        if entity == "accounts":
-            key: Any = row["id"]
-            if key in keyed:  # partial profiles: later fields win, earlier ones are kept
-                row = {"id": key, "props": {**keyed[key]["props"], **row["props"]}}
-        elif entity == "posts":
-            key = row["id"]
-        elif entity == "follows":
-            key = (row["follower"], row["followee"])
-            if key in keyed and row["since"] is None:
-                row = {**row, "since": keyed[key]["since"]}
-        elif entity == "interactions":
-            key = row["key"]
-            if key in keyed:
+        key = dedupe_key(entity, row)
+        old = keyed.get(key)
+        if old is not None:
+            if entity == "accounts":  # partial profiles: later fields win, earlier ones stay
+                row = {"id": key, "props": {**old["props"], **row["props"]}}
+            elif entity == "follows" and row["since"] is None:
+                row = {**row, "since": old["since"]}
+            elif entity == "interactions" or (entity == "adoptions" and old["at"] <= row["at"]):
                 continue  # events are immutable: the first occurrence stands
-        else:
-            key = (row["account"], row["item"])
-            if key in keyed and keyed[key]["at"] <= row["at"]:
-                continue
         keyed[key] = row
     return list(keyed.values())
 
 
+# the fields of a prepared row naming accounts that must exist (placeholders otherwise)
+REFERENCES: dict[str, tuple[str, ...]] = {
+    "accounts": (),
+    "follows": ("follower", "followee"),
+    "interactions": ("actor", "target"),
+    "posts": ("author",),
+    "adoptions": ("account",),
+}
+
+
 def referenced_accounts(entity: str, rows: list[dict[str, Any]]) -> list[str]:
     """Distinct account ids a batch refers to (other than the accounts it defines)."""
-    fields = {
-        "accounts": (),
-        "follows": ("follower", "followee"),
-        "interactions": ("actor", "target"),
-        "posts": ("author",),
-        "adoptions": ("account",),
-    }[entity]
+    fields = REFERENCES[entity]
     return list(dict.fromkeys(row[f] for row in rows for f in fields))
 
 
