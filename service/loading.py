@@ -22,6 +22,9 @@ from .db import Database, run_in
 from .vocabulary import ENTITIES
 
 MERGE_QUERY = {entity: f"load/merge_{entity}" for entity in ENTITIES}
+# Entities whose query merges the accounts it refers to itself (the nodes it creates are
+# placeholders): the others run load/merge_placeholders first, in the same transaction.
+MAKES_PLACEHOLDERS = {"interactions"}
 
 
 @dataclass
@@ -161,9 +164,12 @@ def _write_tx(
     tx: ManagedTransaction, entity: str, rows: list[dict[str, Any]], refs: list[str]
 ) -> WriteResult:
     missing = 0
-    if refs:
+    if refs and entity not in MAKES_PLACEHOLDERS:
         missing = run_in(tx, "load/merge_placeholders", ids=refs).consume().counters.nodes_created
-    record = run_in(tx, MERGE_QUERY[entity], rows=rows).single(strict=True)
+    written = run_in(tx, MERGE_QUERY[entity], rows=rows)
+    record = written.single(strict=True)
+    if entity in MAKES_PLACEHOLDERS:
+        missing = written.consume().counters.nodes_created
     created, updated = record["created"], record.get("updated", 0)
     result = WriteResult(
         received=len(rows),
