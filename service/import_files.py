@@ -63,7 +63,6 @@ class Prepared:
     rejects: list[Reject]
     nodes: dict[str, list[Path]] = field(default_factory=dict)  # header file first
     relationships: dict[str, list[Path]] = field(default_factory=dict)
-    multiline: list[Path] = field(default_factory=list)  # files with line breaks in values
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,9 @@ class Spill:
 
 
 class Output:
-    """One neo4j-admin data file (no header): rows counted, line breaks in values noted."""
+    """One neo4j-admin data file (no header), its rows counted. No value holds a line break
+    (the schemas refuse control characters), so neo4j-admin parses the files in parallel,
+    without its slow multi-line mode."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -128,7 +129,6 @@ class Output:
         self.handle = path.open("w", encoding="utf-8", newline="")
         self.writer = csv.writer(self.handle)
         self.rows = 0
-        self.multiline = False
 
     def __enter__(self) -> Output:
         return self
@@ -140,23 +140,19 @@ class Output:
         """One row of text cells ("" is no value)."""
         self.writer.writerow(values)
         self.rows += 1
-        if not self.multiline:
-            text = "".join(values)
-            self.multiline = "\n" in text or "\r" in text
 
 
 @dataclass(frozen=True)
 class Written:
-    """A data file written: which group it belongs to, its rows, whether values span lines."""
+    """A data file written: which group of files it belongs to, and its rows."""
 
     name: str
     rows: int
-    multiline: bool
     path: Path
 
 
 def _written(*outputs: Output) -> list[Written]:
-    return [Written(o.path.name.rsplit("-", 1)[0], o.rows, o.multiline, o.path) for o in outputs]
+    return [Written(o.path.name.rsplit("-", 1)[0], o.rows, o.path) for o in outputs]
 
 
 def _text(value: Any) -> str:
@@ -378,7 +374,6 @@ def _prepared(folder: Path, written: list[Written], rejects: list[Reject]) -> Pr
             csv.writer(handle).writerow(header)
         group = prepared.nodes if name in NODES else prepared.relationships
         group[name] = [head, *(w.path for w in data)]
-        prepared.multiline += [w.path for w in data if w.multiline]
     meta = folder / "out" / "meta.csv"
     meta.parent.mkdir(parents=True, exist_ok=True)
     meta.write_text("id,version:long\ndata,1\n", encoding="utf-8")

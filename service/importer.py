@@ -95,9 +95,6 @@ def admin_import_args(local: neo4j_local.LocalNeo4j, prepared: Prepared) -> list
         args.append(f"--nodes={label}={','.join(map(str, paths))}")
     for rel_type, paths in prepared.relationships.items():
         args.append(f"--relationships={rel_type}={','.join(map(str, paths))}")
-    if prepared.multiline:  # only the files that need it: multi-line parsing is slow
-        args += ["--multiline-fields-format=v2",
-                 f"--multiline-fields={','.join(map(str, prepared.multiline))}"]
     return args
 
 

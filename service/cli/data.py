@@ -136,5 +136,5 @@ def import_(folder: Path, force: bool, rejects: Path) -> None:
     for entity, n in counts.items():
         click.echo(f"{entity:<13} {n:>9,}")
     click.echo("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items())
-               + f" (total {seconds:.1f}s; the server stops while files are prepared)")
+               + f" (wall clock {seconds:.1f} s: the server stops while files are prepared)")
     report_rejects(bad, rejects)
