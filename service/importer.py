@@ -23,9 +23,10 @@ from .import_files import ARRAY_DELIMITER, Prepared, prepare_import, workers
 from .settings import Settings
 from .timing import Clock
 
-# Off-heap memory neo4j-admin may take (its default, 90% of free memory, is greedy on a
-# shared machine); the 100k-account benchmark graph needs well under 1 GB.
-IMPORT_MEMORY = "2g"
+# Off-heap memory neo4j-admin may take: its default, 90% of the free memory, leaves nothing
+# on a shared machine; half still scales with the box (the 100k-account benchmark graph
+# peaks at ~1 GB).
+IMPORT_MEMORY = "50%"
 
 
 class ImportError_(RuntimeError):
