@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from service import create_app, neo4j_local
-from service.bulk import LoadReport, find_files, load_all, validated
+from service.bulk import LoadReport, find_files, load_file, validated
 from service.db import Database, run_in
 from service.demo import PRESETS, generate
 from service.import_files import prepare_import, workers
@@ -58,13 +58,41 @@ def interaction_rows(path: Path, n: int, tag: str) -> list[dict[str, Any]]:
     return rows
 
 
-def write_time(rows: list[dict[str, Any]], write: Callable[[list[dict[str, Any]]], Any]
-               ) -> tuple[int, float]:
-    """(rows, seconds) writing prepared rows in batches of BATCH (only the writes timed)."""
-    started = time.perf_counter()
-    for start in range(0, len(rows), BATCH):
-        write(rows[start:start + BATCH])
-    return len(rows), time.perf_counter() - started
+class Meter:
+    """Wall clock, this process's CPU (all its threads) and the server JVM's CPU over a block:
+    where the time of a write goes."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.pid = neo4j_local.read_pid(settings.local)
+        self.wall = self.python = self.server = 0.0
+
+    def _server_cpu(self) -> float:
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def __enter__(self) -> Meter:
+        self._start = (time.perf_counter(), time.process_time(), self._server_cpu())
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        wall, python, server = self._start
+        self.wall = time.perf_counter() - wall
+        self.python = time.process_time() - python
+        self.server = self._server_cpu() - server
+
+    def per_row(self, rows: int) -> str:
+        """Microseconds per row: wall clock, Python CPU, server CPU."""
+        return (f"{1e6 * self.wall / rows:.0f} µs wall, {1e6 * self.python / rows:.0f} µs "
+                f"Python CPU, {1e6 * self.server / rows:.0f} µs server CPU")
+
+
+def write_time(settings: Settings, rows: list[dict[str, Any]],
+               write: Callable[[list[dict[str, Any]]], Any]) -> tuple[int, Meter]:
+    """Write prepared rows in batches of BATCH; only the writes are measured."""
+    with Meter(settings) as meter:
+        for start in range(0, len(rows), BATCH):
+            write(rows[start:start + BATCH])
+    return len(rows), meter
 
 
 def bare_create(database: Database) -> Callable[[list[dict[str, Any]]], None]:
@@ -141,14 +169,17 @@ def measure(settings: Settings, preset: str) -> dict[str, Any]:
     wipe(database)
     database.apply_schema()
     print("online load ...", flush=True)
+    report, results["meters"] = LoadReport(), {}
     started = time.perf_counter()
-    results["report"] = load_all(database, files, BATCH)
-    results["online"] = time.perf_counter() - started
+    for entity in ENTITIES:  # as load_all does, each entity measured
+        with Meter(settings) as results["meters"][entity]:
+            load_file(database, entity, files[entity], report, BATCH)
+    results["online"], results["report"] = time.perf_counter() - started, report
     print("write ceiling ...", flush=True)
     path = files["interactions"]
-    results["ceiling"] = write_time(interaction_rows(path, CEILING_ROWS, "ceiling"),
+    results["ceiling"] = write_time(settings, interaction_rows(path, CEILING_ROWS, "ceiling"),
                                     bare_create(database))
-    results["query"] = write_time(interaction_rows(path, CEILING_ROWS, "query"),
+    results["query"] = write_time(settings, interaction_rows(path, CEILING_ROWS, "query"),
                                   lambda rows: write_batch(database, "interactions", rows))
     print("naive baseline ...", flush=True)
     results["naive"] = naive(database, path, 10_000)
@@ -171,7 +202,8 @@ def table(preset: str, settings: Settings, r: dict[str, Any]) -> list[str]:
     report: LoadReport = r["report"]
     rows = sum(x.received for x in report.results.values())
     inter = report.rows_per_second("interactions")
-    ceiling, query = (r[k][0] / r[k][1] for k in ("ceiling", "query"))
+    ceiling, query = (r[k][0] / r[k][1].wall for k in ("ceiling", "query"))
+    received = report.results["interactions"].received
     lines = [
         f"Data: `community-map generate --preset {preset}` (seed 42): "
         + ", ".join(f"{report.results[e].received:,} {e}" for e in ENTITIES)
@@ -191,9 +223,11 @@ def table(preset: str, settings: Settings, r: dict[str, Any]) -> list[str]:
         f"| online (`community-map load`) | **all** | {rows:,} | {r['online']:.1f} | "
         f"{rows / r['online']:,.0f} |",
         f"| ceiling: bare `UNWIND ... CREATE`, batches of {BATCH:,}, key constraint on, no "
-        f"dedupe | interactions | {r['ceiling'][0]:,} | {r['ceiling'][1]:.1f} | {ceiling:,.0f} |",
+        f"dedupe | interactions | {r['ceiling'][0]:,} | {r['ceiling'][1].wall:.1f} | "
+        f"{ceiling:,.0f} |",
         f"| the service's write alone (placeholders, dedupe on key, data version; rows "
-        f"prepared) | interactions | {r['query'][0]:,} | {r['query'][1]:.1f} | {query:,.0f} |",
+        f"prepared) | interactions | {r['query'][0]:,} | {r['query'][1].wall:.1f} | "
+        f"{query:,.0f} |",
         f"| import (`community-map import --force`, wall clock) | **all** | {rows:,} | "
         f"{r['import']:.1f} | {rows / r['import']:,.0f} |",
         f"| naive baseline: one row per transaction | interactions | 10,000 | "
@@ -201,7 +235,11 @@ def table(preset: str, settings: Settings, r: dict[str, Any]) -> list[str]:
         "",
         f"- `load` writes interactions at **{inter / ceiling:.2f}x** the bare-CREATE "
         f"ceiling measured on the same server in this run ({inter:,.0f} vs {ceiling:,.0f} "
-        f"rows/s; the service's write alone, rows prepared: {query / ceiling:.2f}x).",
+        f"rows/s; the service's write alone, rows prepared: {query / ceiling:.2f}x). Per "
+        f"interaction: `load` {r['meters']['interactions'].per_row(received)}; "
+        f"ceiling {r['ceiling'][1].per_row(r['ceiling'][0])}; the service's write alone "
+        f"{r['query'][1].per_row(r['query'][0])} (Python CPU counts every thread of this "
+        "process: reading, validating and preparing rows, and the driver's packing).",
         f"- Import vs online: **{r['online'] / r['import']:.1f}x** faster, preparation "
         f"included (import stages: "
         + ", ".join(f"{k} {v:.1f}s" for k, v in r["import_stages"].items()) + ").",
