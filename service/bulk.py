@@ -12,16 +12,17 @@ import csv
 import io
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 import marshmallow as ma
 
 from .db import Database
 from .loading import WriteResult, prepare_row, write_batch
+from .rowcheck import plain_check
 from .schemas import ROW_SCHEMAS
 from .vocabulary import ENTITIES
 
@@ -68,57 +69,140 @@ def find_files(folder: Path) -> dict[str, Path]:
     return found
 
 
-def _csv_value(key: str, value: str) -> Any:
-    if key in LIST_FIELDS:
-        return [v for v in value.split(LIST_SEPARATOR) if v] if value else []
-    if key in INT_FIELDS:
-        try:
-            return int(value)
-        except ValueError:
-            return value  # the schema rejects it with a clear message
-    return value
+def _csv_converters(header: list[str]) -> list[tuple[str, Callable[[str], Any]]]:
+    """The columns whose non-empty cells need converting, with their converter."""
+    converters: dict[str, Callable[[str], Any]] = {}
+    for key in LIST_FIELDS:
+        converters[key] = lambda value: [v for v in value.split(LIST_SEPARATOR) if v]
+    for key in INT_FIELDS:
+        converters[key] = _csv_int
+    return [(key, converters[key]) for key in header if key in converters]
+
+
+def _csv_int(value: str) -> Any:
+    try:
+        return int(value)
+    except ValueError:
+        return value  # the schema rejects it with a clear message
+
+
+Source = str | list[str]  # a row's raw text (JSONL) or CSV cells, turned into text if rejected
+
+
+@dataclass(frozen=True)
+class Span:
+    """A part of an input file that starts and ends at line ends (see :func:`split_file`)."""
+
+    start: int = 0  # byte offset of its first line
+    end: int | None = None  # byte offset after its last line; None: the whole file
+    lines_before: int = 0  # lines of the file before it (for line numbers)
+    header: tuple[str, ...] = ()  # a CSV file's header row
+
+
+WHOLE_FILE = Span()
+
+
+def split_file(path: Path, max_bytes: int) -> list[Span]:
+    """The file as spans of about ``max_bytes`` each, cut after a newline, when every line
+    is one row: no carriage return at all, and (CSV) no quote, so no field spans lines.
+    Otherwise (or when small) one span, the whole file, read as usual."""
+    if path.stat().st_size <= max_bytes:
+        return [WHOLE_FILE]
+    header: tuple[str, ...] = ()
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = tuple(next(csv.reader(handle), []))
+    cuts, lines, offset, target = [], 0, 0, max_bytes
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            if b"\r" in block or (header and b'"' in block):
+                return [WHOLE_FILE]
+            while (cut := block.find(b"\n", max(target - offset, 0))) >= 0:
+                cuts.append((offset + cut + 1, lines + block.count(b"\n", 0, cut + 1)))
+                target = offset + cut + 1 + max_bytes
+            lines += block.count(b"\n")
+            offset += len(block)
+    starts = [(0, 0)] + [c for c in cuts if c[0] < offset]
+    ends = [start for start, _ in starts[1:]] + [offset]
+    return [Span(start, end, before, header) for (start, before), end in zip(starts, ends,
+                                                                           strict=True)]
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
     """Yield (line number, row or None when unparseable, raw text) from a CSV or JSONL file."""
-    # utf-8-sig: spreadsheet exports often start with a byte-order mark
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        if path.suffix == ".csv":
-            yield from _read_csv(handle)
-        else:
-            yield from _read_jsonl(handle)
+    for line, row, source in _read(path, WHOLE_FILE):
+        yield line, row, raw_text(source)
 
 
-def _read_csv(handle: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
-    reader = csv.reader(handle)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    width = len(header)
-    line = reader.line_num
-    for cells in reader:
-        start, line = line + 1, reader.line_num
-        if not cells:
-            continue  # a blank line, as JSONL allows too
-        raw = _csv_text(cells)
-        if len(cells) != width:
-            yield start, None, raw
-            continue
-        # empty cells mean "not given" (optional fields), like a missing JSON key
-        row = {k: _csv_value(k, v) for k, v in zip(header, cells, strict=True) if v != ""}
-        yield start, row, raw
-
-
-def _csv_text(cells: list[str]) -> str:
-    """Cells back as one CSV line (quoting kept), for the rejects file."""
+def raw_text(source: Source) -> str:
+    """A row as the rejects file shows it: its line, or its CSV cells (quoting kept)."""
+    if isinstance(source, str):
+        return source
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(cells)
+    csv.writer(buffer).writerow(source)
     return buffer.getvalue().rstrip("\r\n")
 
 
-def _read_jsonl(handle: TextIO) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
-    for number, text in enumerate(handle, start=1):
+def _read(path: Path, span: Span) -> Iterator[tuple[int, dict[str, Any] | None, Source]]:
+    is_csv = path.suffix == ".csv"
+    if span.end is None:
+        # utf-8-sig: spreadsheet exports often start with a byte-order mark
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            yield from _read_csv(handle) if is_csv else _read_jsonl(handle)
+        return
+    with path.open("rb") as handle:
+        handle.seek(span.start)
+        lines = _span_lines(handle, span)
+        if not is_csv:
+            yield from _read_jsonl(lines, span.lines_before)
+        elif span.start == 0:
+            yield from _read_csv(lines)
+        else:
+            yield from _read_csv(lines, list(span.header), span.lines_before)
+
+
+def _span_lines(handle: BinaryIO, span: Span) -> Iterator[str]:
+    """The span's lines as text (a file's byte-order mark dropped, as utf-8-sig does)."""
+    left, first = (span.end or 0) - span.start, span.start == 0
+    for raw in handle:
+        text = raw.decode("utf-8")
+        if first:
+            text, first = text.removeprefix("\ufeff"), False
+        yield text
+        left -= len(raw)
+        if left <= 0:
+            return
+
+
+def _read_csv(lines: Iterable[str], header: list[str] | None = None, lines_before: int = 0
+              ) -> Iterator[tuple[int, dict[str, Any] | None, Source]]:
+    reader = csv.reader(lines)
+    if header is None:
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+    width = len(header)
+    converters = _csv_converters(header)
+    line = lines_before + reader.line_num
+    for cells in reader:
+        start, line = line + 1, lines_before + reader.line_num
+        if not cells:
+            continue  # a blank line, as JSONL allows too
+        if len(cells) != width:
+            yield start, None, cells
+            continue
+        # empty cells mean "not given" (optional fields), like a missing JSON key
+        row = {k: v for k, v in zip(header, cells, strict=True) if v}
+        for key, convert in converters:
+            if key in row:
+                row[key] = convert(row[key])
+        yield start, row, cells
+
+
+def _read_jsonl(lines: Iterable[str], lines_before: int = 0
+                ) -> Iterator[tuple[int, dict[str, Any] | None, Source]]:
+    for number, text in enumerate(lines, start=lines_before + 1):
         if not text.strip():
             continue
         try:
@@ -151,21 +235,27 @@ def csv_booleans(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def validated(
-    entity: str, path: Path
+    entity: str, path: Path, span: Span = WHOLE_FILE
 ) -> Iterator[tuple[dict[str, Any] | None, Reject | None]]:
-    """Each row of a file, prepared for writing, or a Reject saying why not."""
+    """Each row of a file (or of a span of it), prepared for writing, or a Reject saying why
+    not."""
     schema = ROW_SCHEMAS[entity]()
-    for line, row, raw in read_rows(path):
+    check = plain_check(ROW_SCHEMAS[entity])
+    is_csv = path.suffix == ".csv"
+    for line, row, source in _read(path, span):
         if row is None:
-            yield None, Reject(str(path), line, "unparseable row (bad JSON or column count)", raw)
+            yield None, Reject(str(path), line, "unparseable row (bad JSON or column count)",
+                               raw_text(source))
             continue
-        if path.suffix == ".csv":
+        if is_csv and BOOL_FIELDS.intersection(row):
             row = csv_booleans(row)
-        try:
-            data = schema.load(row)
-        except ma.ValidationError as exc:
-            yield None, Reject(str(path), line, _reason(exc), raw)
-            continue
+        data = check(row)
+        if data is None:  # not plainly valid: the schema decides, and says why
+            try:
+                data = schema.load(row)
+            except ma.ValidationError as exc:
+                yield None, Reject(str(path), line, _reason(exc), raw_text(source))
+                continue
         yield prepare_row(entity, data), None
 
 

@@ -22,6 +22,9 @@ from .db import Database, run_in
 from .vocabulary import ENTITIES
 
 MERGE_QUERY = {entity: f"load/merge_{entity}" for entity in ENTITIES}
+# Entities whose query merges the accounts it refers to itself (the nodes it creates are
+# placeholders): the others run load/merge_placeholders first, in the same transaction.
+MAKES_PLACEHOLDERS = {"interactions"}
 
 
 @dataclass
@@ -53,13 +56,14 @@ def utc(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat()
 
 
-def interaction_key(row: dict[str, Any]) -> str:
-    """The dedup key: the client's event id if given, else a hash of the natural key."""
+def interaction_key(row: dict[str, Any], at: str | None = None) -> str:
+    """The dedup key: the client's event id if given, else a hash of the natural key
+    (``at``: the row's time as :func:`utc` gives it, when the caller has it already)."""
     if row.get("id"):
         return "id:" + str(row["id"])
-    natural = "\x1f".join(
-        [row["actor"], row["target"], row["kind"], utc(row["at"]) or "", row.get("post_id") or ""]
-    )
+    at = at if at is not None else utc(row["at"])
+    natural = "\x1f".join([row["actor"], row["target"], row["kind"], at or "",
+                            row.get("post_id") or ""])
     return "nk:" + hashlib.sha256(natural.encode()).hexdigest()[:32]
 
 
@@ -85,11 +89,8 @@ def prepare_row(entity: str, row: dict[str, Any]) -> dict[str, Any]:
             "since": utc(row.get("since")),
         }
     if entity == "interactions":
-        props: dict[str, Any] = {
-            "key": interaction_key(row),
-            "kind": row["kind"],
-            "at": utc(row["at"]),
-        }
+        at = utc(row["at"])
+        props: dict[str, Any] = {"key": interaction_key(row, at), "kind": row["kind"], "at": at}
         # No topics = no property (not an empty list): the bulk import path cannot store
         # empty lists, and both paths must build the same graph.
         if row.get("topics"):
@@ -110,6 +111,17 @@ def prepare_row(entity: str, row: dict[str, Any]) -> dict[str, Any]:
     raise ValueError(f"unknown entity {entity!r}")
 
 
+def dedupe_key(entity: str, row: dict[str, Any]) -> str | tuple[str, str]:
+    """What makes two prepared rows of an entity the same node or relationship."""
+    if entity in ("accounts", "posts"):
+        return str(row["id"])
+    if entity == "follows":
+        return (row["follower"], row["followee"])
+    if entity == "interactions":
+        return str(row["key"])
+    return (row["account"], row["item"])
+
+
 def dedupe(entity: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Collapse repeated rows of one batch as if applied in order.
 
@@ -119,37 +131,32 @@ def dedupe(entity: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     keyed: dict[Any, dict[str, Any]] = {}
     for row in rows:
-        if entity == "accounts":
-            key: Any = row["id"]
-            if key in keyed:  # partial profiles: later fields win, earlier ones are kept
-                row = {"id": key, "props": {**keyed[key]["props"], **row["props"]}}
-        elif entity == "posts":
-            key = row["id"]
-        elif entity == "follows":
-            key = (row["follower"], row["followee"])
-            if key in keyed and row["since"] is None:
-                row = {**row, "since": keyed[key]["since"]}
-        elif entity == "interactions":
-            key = row["key"]
-            if key in keyed:
+        key = dedupe_key(entity, row)
+        old = keyed.get(key)
+        if old is not None:
+            if entity == "accounts":  # partial profiles: later fields win, earlier ones stay
+                row = {"id": key, "props": {**old["props"], **row["props"]}}
+            elif entity == "follows" and row["since"] is None:
+                row = {**row, "since": old["since"]}
+            elif entity == "interactions" or (entity == "adoptions" and old["at"] <= row["at"]):
                 continue  # events are immutable: the first occurrence stands
-        else:
-            key = (row["account"], row["item"])
-            if key in keyed and keyed[key]["at"] <= row["at"]:
-                continue
         keyed[key] = row
     return list(keyed.values())
 
 
+# the fields of a prepared row naming accounts that must exist (placeholders otherwise)
+REFERENCES: dict[str, tuple[str, ...]] = {
+    "accounts": (),
+    "follows": ("follower", "followee"),
+    "interactions": ("actor", "target"),
+    "posts": ("author",),
+    "adoptions": ("account",),
+}
+
+
 def referenced_accounts(entity: str, rows: list[dict[str, Any]]) -> list[str]:
     """Distinct account ids a batch refers to (other than the accounts it defines)."""
-    fields = {
-        "accounts": (),
-        "follows": ("follower", "followee"),
-        "interactions": ("actor", "target"),
-        "posts": ("author",),
-        "adoptions": ("account",),
-    }[entity]
+    fields = REFERENCES[entity]
     return list(dict.fromkeys(row[f] for row in rows for f in fields))
 
 
@@ -157,9 +164,12 @@ def _write_tx(
     tx: ManagedTransaction, entity: str, rows: list[dict[str, Any]], refs: list[str]
 ) -> WriteResult:
     missing = 0
-    if refs:
+    if refs and entity not in MAKES_PLACEHOLDERS:
         missing = run_in(tx, "load/merge_placeholders", ids=refs).consume().counters.nodes_created
-    record = run_in(tx, MERGE_QUERY[entity], rows=rows).single(strict=True)
+    written = run_in(tx, MERGE_QUERY[entity], rows=rows)
+    record = written.single(strict=True)
+    if entity in MAKES_PLACEHOLDERS:
+        missing = written.consume().counters.nodes_created
     created, updated = record["created"], record.get("updated", 0)
     result = WriteResult(
         received=len(rows),

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from service import importer, neo4j_local
-from service.bulk import find_files, read_rows
+from service.bulk import WHOLE_FILE, find_files, read_rows, split_file, validated
 from service.cli import main
 from service.db import Database
 from service.settings import Settings, load_settings
@@ -255,6 +255,31 @@ def test_read_rows_jsonl(tmp_path: Path) -> None:
     ]
 
 
+def test_spans_of_a_file_read_as_the_whole_file(tmp_path: Path) -> None:
+    rows = [f"a{i:03},a{i + 1:03},like,2024-03-01T10:{i % 60:02}:00Z,,tea|{i}" for i in range(60)]
+    rows[7] = "a007,a008,like"  # a bad column count
+    rows[20] = "a020,a020,like,2024-03-01T10:00:00Z,,"  # a self-interaction
+    rows[33] = ""  # a blank line
+    text = "\ufeffactor,target,kind,at,post_id,topics\n" + "\n".join(rows) + "\n"
+    path = tmp_path / "interactions.csv"
+    path.write_text(text, encoding="utf-8")
+    jsonl = tmp_path / "follows.jsonl"
+    jsonl.write_text("".join(f'{{"follower": "a{i}", "followee": "b{i}"}}\n' if i != 9
+                             else "{not json\n" for i in range(50)), encoding="utf-8")
+    for entity, file in (("interactions", path), ("follows", jsonl)):
+        spans = split_file(file, 97)
+        assert len(spans) > 10
+        assert [x for span in spans for x in validated(entity, file, span)] == list(
+            validated(entity, file))
+    assert [r.line for _, r in validated("interactions", path) if r] == [9, 22]
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text(text.replace("tea|1\n", '"tea|1"\n'), encoding="utf-8")
+    crlf = tmp_path / "crlf.csv"
+    crlf.write_text(text.replace("\n", "\r\n"), encoding="utf-8")
+    for file in (quoted, crlf):  # a row might span lines: read whole
+        assert split_file(file, 97) == [WHOLE_FILE]
+
+
 def test_find_files_in_sample_folders() -> None:
     entities = {"accounts", "posts", "follows", "interactions", "adoptions"}
     assert set(find_files(GOOD)) == entities
@@ -439,12 +464,15 @@ def test_import_builds_the_same_graph_as_load(
         pytest.skip("neo4j-admin import needs the local server (NEO4J_URI is set)")
     online = good_dump(clean_db, tmp_path)
 
-    # a separate local instance, so the shared test instance is untouched
+    # a separate local instance on ports free now, so the suite's instance is untouched
+    bolt, http = closed_port(), closed_port()
+    while http == bolt:
+        http = closed_port()
     settings = load_settings(dict(
         suite_env(),
-        CM_NEO4J_INSTANCE="importtest",
-        CM_NEO4J_BOLT_PORT="17688",
-        CM_NEO4J_HTTP_PORT="17475",
+        CM_NEO4J_INSTANCE=f"{neo4j_server.local.instance}-import",
+        CM_NEO4J_BOLT_PORT=str(bolt),
+        CM_NEO4J_HTTP_PORT=str(http),
         CM_NEO4J_HEAP="1g",
         CM_NEO4J_PAGECACHE="256m",
     ))
@@ -464,6 +492,19 @@ def test_import_builds_the_same_graph_as_load(
         neo4j_local.stop(settings.local)
     assert imported_counts == (NODE_COUNTS, REL_COUNTS)
     assert_same_graph(imported, online)
+
+
+def test_import_refuses_a_database_with_data_and_leaves_it_serving(
+    clean_db: Database, neo4j_server: Settings, tmp_path: Path
+) -> None:
+    if neo4j_server.external_neo4j:
+        pytest.skip("neo4j-admin import needs the local server (NEO4J_URI is set)")
+    load_ok(GOOD, tmp_path)
+    before = dump(clean_db)
+    with pytest.raises(importer.ImportError_, match="not empty"):
+        importer.run_import(neo4j_server, find_files(GOOD))
+    assert neo4j_local.read_pid(neo4j_server.local) is not None  # still running
+    assert_same_graph(dump(clean_db), before)
 
 
 def test_sample_files_match_their_documentation() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -24,6 +25,7 @@ from .instance import (
 # ---------------------------------------------------------------------------- java
 
 
+@functools.cache  # it runs `java -version`: once per process is enough
 def find_java() -> Path:
     """Return a Java 17 or 21 executable: JAVA_HOME, then PATH, then /usr/lib/jvm."""
     candidates: list[Path] = []
