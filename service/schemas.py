@@ -18,6 +18,7 @@ from .fields import (  # noqa: F401 - the limits are part of this module's vocab
     topics_field,
 )
 from .refresh.params import RefreshParamsSchema
+from .tiers import TIER_NAMES
 from .vocabulary import KINDS
 
 # Rows allowed per ingest request; the app sets it from CM_MAX_ROWS for each request.
@@ -326,6 +327,131 @@ class AccountSchemaOut(ma.Schema):
     community_label = ma.fields.String(allow_none=True)
     leader_rank = ma.fields.Integer(allow_none=True)
     scores = ma.fields.Dict(allow_none=True)
-    influence = ma.fields.Dict(allow_none=True)
+    influence = ma.fields.Nested("AccountInfluenceSchema", allow_none=True)
     adopter_categories = ma.fields.Dict()
 
+
+# ---------------------------------------------------------------------------- influencers
+# /v1/influencers and the ``influence`` of /v1/accounts/<id> (issue 10): every score
+# component with the counts it rests on. Shrunk shares carry a 90% interval.
+
+
+class InfluencerQueryArgsSchema(ma.Schema):
+    """Filters of the influencer ranking."""
+
+    topic = ma.fields.String(load_default=None, validate=ma.validate.Length(1, MAX_TOPIC_LENGTH),
+                             metadata={"description": "rank by topic score (fit x topical "
+                                                      "pull) among accounts about it"})
+    community = ma.fields.String(load_default=None, validate=ma.validate.Length(1, 64))
+    tier = ma.fields.String(load_default=None, validate=ma.validate.OneOf(TIER_NAMES),
+                            metadata={"description": "follower tier (bounds: CM_TIERS)"})
+    min_followers = ma.fields.Integer(load_default=0,
+                                      validate=ma.validate.Range(0, MAX_FOLLOWERS))
+    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 100))
+
+
+def _evidence(name: str, doc: str, **fields: ma.fields.Field) -> type[ma.Schema]:
+    """A component's evidence schema: its value, then the counts it rests on."""
+    schema = ma.Schema.from_dict({"value": ma.fields.Float(), **fields}, name=name)
+    schema.__doc__ = doc
+    return schema
+
+
+def _counts(*names: str) -> dict[str, ma.fields.Field]:
+    return {n: ma.fields.Float() for n in names}
+
+
+def _interval() -> ma.fields.List:
+    return ma.fields.List(ma.fields.Float(), metadata={"description": "90% interval"})
+
+
+ShareEvidenceSchema = _evidence("ShareEvidenceSchema", "A shrunk share: successes of trials.",
+                                interval=_interval(), **_counts("successes", "trials"))
+TopicalShareSchema = _evidence("TopicalShareSchema", "Shrunk share of topic tags about T.",
+                               interval=_interval(), **_counts("about", "tagged"))
+InfluenceEvidenceSchema = ma.Schema.from_dict({
+    "community_leadership": ma.fields.Nested(_evidence(
+        "LeadershipEvidenceSchema", "Leader score / community's best, x independence.",
+        **_counts("leader_score", "best_in_community", "independence"))),
+    "community_pull": ma.fields.Nested(_evidence(
+        "PullEvidenceSchema", "Shrunk share of the community among the responders.",
+        interval=_interval(), **_counts("responders_in_community", "community_others"))),
+    "reach": ma.fields.Nested(_evidence(
+        "ReachEvidenceSchema", "log(1 + responders) / log(1 + most responders).",
+        responders=ma.fields.Integer(), most_responders=ma.fields.Integer())),
+    "audience_quality": ma.fields.Nested(_evidence(
+        "AudienceEvidenceSchema", "Audience quality and its four shrunk parts.",
+        parts=ma.fields.Dict(keys=ma.fields.String(),
+                             values=ma.fields.Nested(ShareEvidenceSchema)))),
+    "mobilisation": ma.fields.Nested(_evidence(
+        "MobilisationEvidenceSchema", "Shrunk share of the community answering calls.",
+        interval=_interval(), calls=ma.fields.Integer(),
+        **_counts("answers", "possible_answers"))),
+    "engagement_rate": ma.fields.Nested(_evidence(
+        "RateEvidenceSchema", "Shrunk interactions / post / follower over the p95.",
+        rate=ma.fields.Float(), interval=_interval(),
+        **{n: ma.fields.Integer() for n in ("interactions", "posts", "followers")},
+        reference_p95=ma.fields.Float())),
+    "topic_relevance": ma.fields.Nested(_evidence(
+        "RelevanceEvidenceSchema", "Topic fit = min(1, affinity / 0.25).",
+        affinity=ma.fields.Float(), posts=ma.fields.Nested(TopicalShareSchema),
+        engagement=ma.fields.Nested(TopicalShareSchema))),
+}, name="InfluenceEvidenceSchema")
+InfluenceEvidenceSchema.__doc__ = ("Each component's evidence (with ``topic``: pull and "
+                                   "reach about the topic, and topic relevance).")
+
+
+class InfluencerSchema(ma.Schema):
+    """A ranked account: score, components in [0, 1], their evidence and the reason."""
+
+    id = ma.fields.String(required=True)
+    handle = ma.fields.String(allow_none=True)
+    followers_count = ma.fields.Integer(allow_none=True,
+                                        metadata={"description": "declared followers"})
+    followers = ma.fields.Integer(metadata={
+        "description": "declared, else follower edges: what tier and min_followers use"})
+    tier = ma.fields.String(allow_none=True, metadata={"enum": list(TIER_NAMES)})
+    community_id = ma.fields.String(allow_none=True)
+    leader_rank = ma.fields.Integer(allow_none=True)
+    score = ma.fields.Float()
+    components = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float())
+    evidence = ma.fields.Nested(InfluenceEvidenceSchema)
+    reason = ma.fields.String()
+
+
+class InfluencerListSchema(ma.Schema):
+    """Influencers, best first."""
+
+    run_id = ma.fields.String(required=True)
+    topic = ma.fields.String(allow_none=True)
+    community = ma.fields.String(allow_none=True)
+    tier = ma.fields.String(allow_none=True)
+    min_followers = ma.fields.Integer()
+    influencers = ma.fields.List(ma.fields.Nested(InfluencerSchema))
+
+
+class TopicScoreSchema(ma.Schema):
+    """An account's score for one of its best topics."""
+
+    score = ma.fields.Float()
+    fit = ma.fields.Float()
+
+
+class AccountInfluenceSchema(ma.Schema):
+    """An account's influencer score, components with evidence, and raw figures."""
+
+    influencer_score = ma.fields.Float(allow_none=True)
+    components = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float())
+    evidence = ma.fields.Nested(InfluenceEvidenceSchema)
+    followers = ma.fields.Integer()
+    tier = ma.fields.String(allow_none=True)
+    responders = ma.fields.Integer(allow_none=True)
+    community_responders = ma.fields.Integer(allow_none=True)
+    engagement_rate = ma.fields.Float(allow_none=True,
+                                      metadata={"description": "raw, before shrinkage"})
+    audience_quality = ma.fields.Dict(metadata={"description": "score 0-100, raw shares"})
+    mobilisation = ma.fields.Dict(metadata={"description": "calls and raw response shares"})
+    topic_affinity = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float(),
+                                    metadata={"description": "topic fit, best 10"})
+    topic_scores = ma.fields.Dict(keys=ma.fields.String(),
+                                  values=ma.fields.Nested(TopicScoreSchema))

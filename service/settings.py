@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .keys import ApiKey, dev_keys, parse_api_keys
 from .neo4j_local import LocalNeo4j, local_from_env
+from .tiers import DEFAULT_TIERS, Tiers, parse_tiers
 
 MAX_ROWS_LIMIT = 50_000
 
@@ -35,6 +36,8 @@ class Settings:
     retry_seconds: float = 5.0
     # Browser origins allowed to call the API cross-origin (CORS); none by default.
     cors_origins: tuple[str, ...] = ()
+    # Follower tiers of /v1/influencers?tier= (CM_TIERS; service/tiers.py)
+    tiers: Tiers = DEFAULT_TIERS
 
 
 def _int(
@@ -115,6 +118,12 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
     timeout = _float(env, "CM_NEO4J_CONNECT_TIMEOUT", 5.0, errors)
     retry = _float(env, "CM_NEO4J_RETRY_SECONDS", 5.0, errors)
     cors_origins = _origins(env, errors)
+    tiers = DEFAULT_TIERS
+    if env.get("CM_TIERS", "").strip():
+        try:
+            tiers = parse_tiers(env["CM_TIERS"])
+        except ValueError as exc:
+            errors.append(f"CM_TIERS: {exc}")
     if errors:
         raise SettingsError("invalid configuration:\n  " + "\n  ".join(errors))
     return Settings(
@@ -131,4 +140,5 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
         connection_timeout=timeout,
         retry_seconds=retry,
         cors_origins=cors_origins,
+        tiers=tiers,
     )

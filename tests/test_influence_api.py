@@ -148,7 +148,10 @@ def test_engaged_small_account_ranks_above_big_passive_audience(
     assert small["followers_count"] == 300
     assert big["components"]["audience_quality"] < small["components"]["audience_quality"]
     assert big["components"]["engagement_rate"] < small["components"]["engagement_rate"]
-    assert big["components"]["mobilisation"] is None  # no calls to action: left out
+    # no calls to action: the prior (nobody in this graph calls, so 0), on no evidence
+    assert big["components"]["mobilisation"] == 0.0
+    assert big["evidence"]["mobilisation"]["calls"] == 0
+    assert big["evidence"]["mobilisation"]["possible_answers"] == 0
     assert big["components"]["community_leadership"] < 0.5  # follows do not make leaders
 
     # the evidence says why: nobody engages, everyone is passive, all arrived in a day
@@ -252,15 +255,24 @@ def test_answered_calls_to_action_score_higher_mobilisation(
     assert mob_a["community_share"] == 0.8
     # ignored calls are a measured zero, not missing data
     assert mob_b["community_share"] == 0.0
-    assert a["influence"]["components"]["mobilisation"] == 0.8
-    assert b["influence"]["components"]["mobilisation"] == 0.0
+    # the component rests on the answers of members the leader does not engage back
+    # (lead_a replies to a0: a0's 3 answers are a conversation) and is shrunk toward the
+    # pooled share of everyone's calls, (21 + 0) / 60 = 0.35, with the prior's floor of 10
+    # pseudo-answers: (21 + 3.5) / (30 + 10); ignored calls: (0 + 3.5) / 40
+    ev_a, ev_b = (x["influence"]["evidence"]["mobilisation"] for x in (a, b))
+    assert (ev_a["answers"], ev_a["possible_answers"], ev_a["calls"]) == (21, 30, 3)
+    assert (ev_b["answers"], ev_b["possible_answers"], ev_b["calls"]) == (0, 30, 3)
+    assert a["influence"]["components"]["mobilisation"] == pytest.approx(0.6125)
+    assert b["influence"]["components"]["mobilisation"] == pytest.approx(0.0875)
     assert a["influence"]["influencer_score"] > b["influence"]["influencer_score"]
     assert mob_a["follower_share"] is None  # no follow edges: no data
 
     # an account without calls to action: "no data", which is not zero
     quiet = influence_of(client, "a3")["mobilisation"]
     assert quiet == {"calls": 0, "community_share": None, "follower_share": None}
-    assert influence_of(client, "a3")["components"]["mobilisation"] is None
+    # ... and its component is the prior, 0.35, resting on no evidence
+    assert influence_of(client, "a3")["components"]["mobilisation"] == pytest.approx(0.35)
+    assert influence_of(client, "a3")["evidence"]["mobilisation"]["possible_answers"] == 0
 
     ranked = {r["id"]: r for r in ranking(client)}
     assert ranked["lead_a"]["score"] > ranked["lead_b"]["score"]

@@ -17,7 +17,7 @@ from ..schemas import (
     MapSchema,
     MemberQueryArgsSchema,
 )
-from . import SECURITY, db
+from . import SECURITY, db, settings
 from .serving import community_json, decoded, metrics_json, serving_run
 
 blp = Blueprint("read", __name__, url_prefix="/v1",
@@ -95,7 +95,7 @@ def get_account(account_id: str) -> dict[str, Any]:
     extra: dict[str, Any] = {"influence": None, "adopter_categories": {}}
     found = db().fetch("read/account_metrics", runId=run_id, id=account_id)
     if found:
-        extra["influence"] = metrics_json(found[0]["metrics"])
+        extra["influence"] = metrics_json(found[0]["metrics"], settings().tiers)
         extra["adopter_categories"] = decoded(found[0]["metrics"].get("adopterCategories"),
                                               {})
     return {**extra, "run_id": run_id, "id": a["id"], "handle": a.get("handle"),

@@ -22,7 +22,7 @@ from ..db import Database
 from ..timing import Clock
 from ..vocabulary import SCOPE_ALL, TOPIC_PREFIX
 from .influence import InfluenceResult
-from .influence_metrics import followers
+from .influence_evidence import followers
 from .leaders import CommunityResult
 from .params import RefreshParams
 from .projection import drop_graph

@@ -1,0 +1,243 @@
+"""The counts the influencer and topic scores rest on, from the influence stage's inputs (pure).
+
+One array element per account with any activity: the engagement graph's nodes first, in
+node-index order, then the accounts only the influence reads saw (posts, declared
+followers, adoptions), by id. The *responders* of an account are the distinct accounts
+that engaged with it in the window and that it does not engage with itself — counted on
+the interaction part of the refresh's pair list (``EngagementGraph.engagement``), with no
+query of their own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..analytics import Edges, FloatArray, IntArray
+from ..influence import AccountEvidence, TopicEvidence
+from .leaders import CommunityResult
+from .topics import TopicCounts
+
+Rows = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Nodes:
+    """Lookups from account id to the community stage's per-node results."""
+
+    index: dict[str, int]
+    result: CommunityResult
+
+    @classmethod
+    def of(cls, result: CommunityResult) -> Nodes:
+        """Index the community stage's nodes by account id."""
+        return cls({a: i for i, a in enumerate(result.accounts)}, result)
+
+    def community(self, account: str) -> int:
+        """The account's community index (-1: unclustered or not analysed)."""
+        i = self.index.get(account)
+        return int(self.result.partition.labels[i]) if i is not None else -1
+
+    def leader_score(self, account: str) -> float | None:
+        """The account's leader score (None when it was not analysed)."""
+        i = self.index.get(account)
+        return float(self.result.ranking.components["score"][i]) if i is not None else None
+
+
+@dataclass(frozen=True)
+class Population:
+    """The accounts scored: graph nodes first (same index), then the others by id."""
+
+    ids: list[str]
+    index: dict[str, int]
+    nodes: int  # how many of them are graph nodes
+    community: IntArray  # community index per account, -1 outside communities
+
+    @classmethod
+    def of(cls, result: CommunityResult, others: Iterable[str]) -> Population:
+        """Every graph node and every other account named in ``others``."""
+        ids = list(result.accounts)
+        seen = set(ids)
+        ids += sorted(set(others) - seen)
+        community = np.full(len(ids), -1, dtype=np.int64)
+        community[:len(result.accounts)] = result.partition.labels
+        return cls(ids, {a: i for i, a in enumerate(ids)}, len(result.accounts), community)
+
+    def column(self, values: dict[str, Any], key: str | None = None) -> FloatArray:
+        """A per-account array from a dict by account id (missing = 0)."""
+        out = np.zeros(len(self.ids))
+        for account, value in values.items():
+            i = self.index.get(account)
+            v = value.get(key) if key is not None else value
+            if i is not None and v:
+                out[i] = float(v)
+        return out
+
+
+class Reciprocity:
+    """Which directed pairs engage (a -> b: a interacted with b), in node-index space."""
+
+    def __init__(self, engagement: Edges, n: int):
+        self.n = np.int64(n)
+        self.keys = np.sort(engagement.src * self.n + engagement.dst)
+
+    def engages(self, src: IntArray, dst: IntArray) -> npt.NDArray[np.bool_]:
+        """Per pair: whether src engaged with dst in the window (False for non-nodes)."""
+        valid = (src >= 0) & (src < self.n) & (dst >= 0) & (dst < self.n)
+        if not len(self.keys):
+            return np.zeros(len(src), dtype=bool)
+        keys = src * self.n + dst
+        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        return valid & (self.keys[at] == keys)
+
+
+def received(engagement: Edges, recip: Reciprocity, pop: Population) -> dict[str, FloatArray]:
+    """Per account: kind-weighted engagement received, the part from accounts it does not
+    engage back, its responders and those of them in its community."""
+    size = len(pop.ids)
+    src, dst, w = engagement.src, engagement.dst, engagement.w
+    answered = ~recip.engages(dst, src)  # the receiver does not engage the engager back
+    labels = pop.community
+    inside = answered & (labels[src] == labels[dst]) & (labels[dst] >= 0)
+    return {"engagement": np.bincount(dst, weights=w, minlength=size).astype(np.float64),
+            "independent": np.bincount(dst[answered], weights=w[answered],
+                                       minlength=size).astype(np.float64),
+            "responders": np.bincount(dst[answered], minlength=size).astype(np.float64),
+            "community_responders": np.bincount(dst[inside], minlength=size).astype(np.float64)}
+
+
+def call_counts(calls: Rows, pop: Population,
+                recip: Reciprocity) -> tuple[FloatArray, FloatArray]:
+    """Per author: calls to action, and the members of its community who answered them
+    without being engaged back by the author, summed over its calls."""
+    made, answered = np.zeros(len(pop.ids)), np.zeros(len(pop.ids))
+    for call in calls:
+        author = pop.index.get(call["author"])
+        if author is None:
+            continue
+        made[author] += 1
+        c = pop.community[author]
+        if c < 0 or not call["responders"]:
+            continue
+        who = np.array([pop.index.get(x, -1) for x in call["responders"]], dtype=np.int64)
+        who = who[who >= 0]
+        same = pop.community[who] == c
+        back = recip.engages(np.full(len(who), author, dtype=np.int64), who)
+        answered[author] += int((same & ~back).sum())
+    return made, answered
+
+
+def followers(reach: dict[str, Any]) -> int:
+    """An account's follower count: declared ``followers_count``, else follower edges."""
+    return int(reach.get("declared_followers") or reach.get("follower_edges") or 0)
+
+
+@dataclass(frozen=True)
+class AccountInputs:
+    """Everything the per-account evidence and rows are computed from."""
+
+    reach: dict[str, dict[str, Any]]  # influence/account_reach by account
+    audience: dict[str, dict[str, Any]]  # influence/audience by account
+    bursts: dict[str, int]
+    calls: Rows  # influence/calls_to_action
+    topics: TopicCounts
+    categories: dict[str, dict[str, dict[str, str | None]]]
+
+
+def account_evidence(result: CommunityResult, inputs: AccountInputs
+                     ) -> tuple[Population, AccountEvidence, Reciprocity]:
+    """The population scored and every account's evidence."""
+    pop = Population.of(result, set(inputs.reach) | set(inputs.categories))
+    engagement = result.detection.engagement
+    recip = Reciprocity(engagement, pop.nodes)
+    got = received(engagement, recip, pop)
+    calls, answered = call_counts(inputs.calls, pop, recip)
+    sizes = np.array(list(result.sizes) + [0], dtype=np.float64)  # [-1] -> 0
+    leadership = np.zeros(len(pop.ids))
+    leadership[:pop.nodes] = result.ranking.components["score"]
+    col, aud = pop.column, inputs.audience
+    ev = AccountEvidence(
+        followers=col({a: followers(r) for a, r in inputs.reach.items()}),
+        follower_edges=col(aud, "followers"), engaged_followers=col(aud, "engaged"),
+        passive_followers=col(aud, "passive"), burst_peak=col(inputs.bursts),
+        posts=col(inputs.reach, "posts"), received=col(inputs.reach, "received"),
+        engagement=got["engagement"], independent=got["independent"],
+        responders=got["responders"], community_responders=got["community_responders"],
+        community=pop.community, community_size=sizes[pop.community],
+        calls=calls, call_responders=answered, leadership=leadership)
+    return pop, ev, recip
+
+
+@dataclass(frozen=True)
+class TopicColumns:
+    """One topic's evidence over the accounts with any topic-tagged evidence."""
+
+    topic: str
+    rows: IntArray  # population index of each element
+    evidence: TopicEvidence
+    about: npt.NDArray[np.bool_]  # accounts with evidence about this topic
+
+
+def topic_evidence(pop: Population, topics: TopicCounts,
+                   recip: Reciprocity) -> Iterator[TopicColumns]:
+    """Per topic, the evidence of the accounts with any tagged posts or engagement (the
+    population the topic's priors are fitted on)."""
+    post_tags = pop.column({a: sum(t.values()) for a, t in topics.posts.items()})
+    received_tags = pop.column({a: sum(t.values()) for a, t in topics.received.items()})
+    rows = np.flatnonzero((post_tags > 0) | (received_tags > 0))
+    where = np.full(len(pop.ids), -1, dtype=np.int64)
+    where[rows] = np.arange(len(rows))
+    posts, got = by_topic(topics.posts, pop), by_topic(topics.received, pop)
+    for topic in sorted(set(posts) | set(got)):
+        about_posts = spread(posts.get(topic, {}), where, len(rows))
+        about_received = spread(got.get(topic, {}), where, len(rows))
+        answered, inside = topic_responders(topics.pairs.get(topic, []), pop, recip)
+        yield TopicColumns(topic, rows, TopicEvidence(
+            posts_about=about_posts, post_tags=post_tags[rows],
+            received_about=about_received, received_tags=received_tags[rows],
+            responders_about=answered[rows], community_responders_about=inside[rows]),
+            (about_posts > 0) | (about_received > 0))
+
+
+def by_topic(counts: dict[str, dict[str, int]], pop: Population) -> dict[str, dict[int, int]]:
+    """account -> topic -> n, turned into topic -> population index -> n."""
+    out: dict[str, dict[int, int]] = defaultdict(dict)
+    for account, per_topic in counts.items():
+        i = pop.index.get(account)
+        if i is not None:
+            for topic, n in per_topic.items():
+                out[topic][i] = n
+    return out
+
+
+def spread(values: dict[int, int], where: IntArray, size: int) -> FloatArray:
+    """A subset-aligned array from population index -> value."""
+    out = np.zeros(size)
+    if values:
+        at = where[np.fromiter(values, dtype=np.int64, count=len(values))]
+        out[at] = np.fromiter(values.values(), dtype=np.float64, count=len(values))
+    return out
+
+
+def topic_responders(pairs: list[tuple[str, str, float]], pop: Population,
+                     recip: Reciprocity) -> tuple[FloatArray, FloatArray]:
+    """Per account: distinct accounts engaging with it about the topic that it does not
+    engage back, and those of them in its community."""
+    size = len(pop.ids)
+    if not pairs:
+        return np.zeros(size), np.zeros(size)
+    index = pop.index
+    src = np.fromiter((index.get(s, -1) for s, _, _ in pairs), dtype=np.int64, count=len(pairs))
+    eng = np.fromiter((index.get(e, -1) for _, e, _ in pairs), dtype=np.int64, count=len(pairs))
+    keep = (src >= 0) & (eng >= 0)
+    src, eng = src[keep], eng[keep]
+    answered = ~recip.engages(src, eng)
+    labels = pop.community
+    inside = answered & (labels[src] == labels[eng]) & (labels[src] >= 0)
+    return (np.bincount(src[answered], minlength=size).astype(np.float64),
+            np.bincount(src[inside], minlength=size).astype(np.float64))
