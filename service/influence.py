@@ -58,6 +58,7 @@ SCORE_WEIGHTS = {"community_leadership": 0.35, "community_pull": 0.30, "reach": 
 QUALITY_WEIGHTS = {"engaged_followers": 0.55, "active_followers": 0.2, "steady_growth": 0.15,
                    "independent_engagement": 0.10}
 ENGAGED_SHARE_FOR_FULL_MARKS = 0.3  # 30% of followers engaging is excellent
+INDEPENDENT_FOR_FULL_MARKS = 0.5  # most engagement from accounts not engaged back: an audience
 AFFINITY_WEIGHTS = {"posts": 0.4, "engagement": 0.6}  # engagement: what the audience answers
 TOPIC_SHARE_FOR_FULL_FIT = 0.25  # a quarter of posts and engagement about T: fully on T
 
@@ -91,6 +92,7 @@ class AccountEvidence(Columns):
     calls: FloatArray  # call-to-action posts
     call_responders: FloatArray  # community members answering them, summed over calls
     leadership: FloatArray  # the refresh's leader score, 0 outside communities
+    community_active: FloatArray  # members of its community who engage another member
 
 
 @dataclass(frozen=True)
@@ -172,8 +174,13 @@ def influencer_scores(ev: AccountEvidence) -> Scores:
     accounts (service.evidence): one like on one post is not a perfect score.
 
     - leadership = the refresh's leader score ÷ the highest in the account's community
-      (leading a small community counts as much as leading a big one), × independence;
-      0 outside communities;
+      (leading a small community counts as much as leading a big one), × independence
+      factor = min(1, independence / 0.5): an account that gets at least half of its
+      engagement from accounts it does not engage back has an audience (a leader who
+      answers part of it converses); below that, it is more and more a ring (a pod),
+      × activity = min(1, share of the community's members who engage another member /
+      0.3): a cluster held together by follows alone (a passive giant and its followers)
+      has nobody to lead; 0 outside communities;
     - community pull = shrunk share of the community (size - 1) among its responders;
     - reach = log(1 + responders) / log(1 + most responders of any account);
     - audience quality = 0.55 min(1, engaged / 0.3) + 0.2 active + 0.15 steady
@@ -184,27 +191,30 @@ def influencer_scores(ev: AccountEvidence) -> Scores:
     - mobilisation = shrunk share of its community answering its calls to action within
       48 h: Σ responders over calls / (calls × (size - 1));
     - engagement rate = Gamma-Poisson shrunk interactions / (posts × followers) ÷ its
-      95th percentile, capped at 1, × independence.
+      95th percentile, capped at 1, × independence factor (no posts or no followers: no
+      exposure, so the interactions are no evidence of a rate and it is the prior's).
 
     A component without evidence is the population's prior (shrinkage of no data), so it
     is neither dropped nor zero. A passive giant has no responders, no pull and followers
     who do not engage: size alone earns it nothing; a pod's engagement is returned, so it
     earns no responders and its leadership and engagement rate are scaled down."""
     others = np.maximum(ev.community_size - 1, 0.0)
+    exposure = ev.posts * ev.followers
     audience = audience_estimates(ev)
     est = {**audience,
            "community_pull": _share(np.minimum(ev.community_responders, others), others),
            "mobilisation": _share(np.minimum(ev.call_responders, ev.calls * others),
                                   ev.calls * others),
-           "engagement_rate": shrink_rate(ev.received, ev.posts * ev.followers)}
+           # interactions are evidence of a rate per post and follower only when there
+           # are posts and followers; without them the rate is the prior's
+           "engagement_rate": shrink_rate(np.where(exposure > 0, ev.received, 0.0), exposure)}
     rate = est["engagement_rate"].value
-    with_posts = rate[ev.posts * ev.followers > 0]
+    with_posts = rate[exposure > 0]
     top = float(np.percentile(with_posts, 95)) if len(with_posts) else 0.0
     quality = audience_quality(audience)
-    # engagement the account returns (a conversation, or a pod) earns it nothing
-    independent = audience["independent_engagement"].value
+    independent = independence_factor(audience["independent_engagement"].value)
     leadership = relative_to_community(np.clip(ev.leadership, 0.0, None), ev.community)
-    comps = {"community_leadership": leadership * independent,
+    comps = {"community_leadership": leadership * independent * community_activity(ev),
              "community_pull": est["community_pull"].value,
              "reach": responder_reach(ev.responders),
              "audience_quality": quality,
@@ -214,6 +224,21 @@ def influencer_scores(ev: AccountEvidence) -> Scores:
     references = {"most_responders": float(ev.responders.max()) if len(ev.responders) else 0.0,
                   "engagement_rate_p95": top}
     return Scores(_weighted(comps), comps, est, references)
+
+
+def independence_factor(independence: FloatArray) -> FloatArray:
+    """min(1, independence / 0.5): engagement that mostly comes back (a pod) scales a
+    component down; a majority from accounts it does not engage back does not."""
+    return np.asarray(np.minimum(1.0, independence / INDEPENDENT_FOR_FULL_MARKS),
+                      dtype=np.float64)
+
+
+def community_activity(ev: AccountEvidence) -> FloatArray:
+    """min(1, share of the account's community engaging another member / 0.3): a
+    community where 30% of the members interact is as alive as any (0 outside)."""
+    share = np.divide(ev.community_active, ev.community_size,
+                      out=np.zeros(len(ev.community_size)), where=ev.community_size > 0)
+    return np.asarray(np.minimum(1.0, share / ENGAGED_SHARE_FOR_FULL_MARKS), dtype=np.float64)
 
 
 def audience_quality(parts: dict[str, Estimate]) -> FloatArray:

@@ -371,8 +371,11 @@ TopicalShareSchema = _evidence("TopicalShareSchema", "Shrunk share of topic tags
                                interval=_interval(), **_counts("about", "tagged"))
 InfluenceEvidenceSchema = ma.Schema.from_dict({
     "community_leadership": ma.fields.Nested(_evidence(
-        "LeadershipEvidenceSchema", "Leader score / community's best, x independence.",
-        **_counts("leader_score", "best_in_community", "independence"))),
+        "LeadershipEvidenceSchema",
+        "Leader score / community's best, x independence, x community activity.",
+        **_counts("leader_score", "best_in_community", "independence", "independence_factor",
+                  "community_activity"),
+        active_members=ma.fields.Integer(), community_size=ma.fields.Integer())),
     "community_pull": ma.fields.Nested(_evidence(
         "PullEvidenceSchema", "Shrunk share of the community among the responders.",
         interval=_interval(), **_counts("responders_in_community", "community_others"))),

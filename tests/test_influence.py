@@ -114,7 +114,7 @@ def population() -> tuple[inf.AccountEvidence, inf.TopicEvidence]:
         responders=col(10, 1, 0, 2), community_responders=col(10, 1, 0, 2),
         community=np.zeros(N, dtype=np.int64), community_size=col(40, 40, 40, 40),
         calls=col(0, 0, 0, 0), call_responders=col(0, 0, 0, 0),
-        leadership=col(0.1, 0.1, 0.1, 0.1))
+        leadership=col(0.1, 0.1, 0.1, 0.1), community_active=col(40, 40, 40, 40))
     tea = inf.TopicEvidence(
         posts_about=col(5, 1, 20, 0), post_tags=col(8, 1, 30, 3),
         received_about=col(14, 1, 0, 0), received_tags=col(20, 1, 0, 3),
@@ -182,13 +182,22 @@ def test_missing_component_counts_as_the_prior() -> None:
 
 def test_returned_engagement_scales_leadership_down() -> None:
     ev, _ = population()
-    independent = ev.independent.copy()
-    independent[LEADER] = 0.0  # everyone who engages with it, it engages back (a pod)
-    ring = inf.influencer_scores(replace(ev, independent=independent))
     plain = inf.influencer_scores(ev)
-    assert ring.components["community_leadership"][LEADER] < 0.5 * plain.components[
-        "community_leadership"][LEADER]
-    assert ring.score[LEADER] < plain.score[LEADER]
+    lead = plain.components["community_leadership"][LEADER]
+    for weight, below in ((20, 0.7), (200, 0.2)):
+        # everything that engages with it, it engages back (a pod): 20 units of
+        # engagement are shrunk toward everyone's independence, 200 hardly
+        independent, engagement = ev.independent.copy(), ev.engagement.copy()
+        independent[LEADER], engagement[LEADER] = 0.0, weight
+        ring = inf.influencer_scores(replace(ev, independent=independent,
+                                             engagement=engagement))
+        assert ring.components["community_leadership"][LEADER] < below * lead
+        assert ring.score[LEADER] < plain.score[LEADER]
+    # a conversation is not a ring: 12 of 20 units from accounts it does not engage back
+    independent = ev.independent.copy()
+    independent[LEADER] = 12.0
+    talker = inf.influencer_scores(replace(ev, independent=independent))
+    assert talker.components["community_leadership"][LEADER] == pytest.approx(lead)
 
 
 def test_leadership_is_relative_to_the_community() -> None:

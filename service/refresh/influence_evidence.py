@@ -111,6 +111,13 @@ def received(engagement: Edges, recip: Reciprocity, pop: Population) -> dict[str
             "community_responders": np.bincount(dst[inside], minlength=size).astype(np.float64)}
 
 
+def active_members(engagement: Edges, labels: IntArray, k: int) -> FloatArray:
+    """Per community: members who engaged with another member in the window."""
+    inside = (labels[engagement.src] == labels[engagement.dst]) & (labels[engagement.src] >= 0)
+    engagers = np.unique(engagement.src[inside])
+    return np.bincount(labels[engagers], minlength=k).astype(np.float64)
+
+
 def call_counts(calls: Rows, pop: Population,
                 recip: Reciprocity) -> tuple[FloatArray, FloatArray]:
     """Per author: calls to action, and the members of its community who answered them
@@ -158,6 +165,8 @@ def account_evidence(result: CommunityResult, inputs: AccountInputs
     got = received(engagement, recip, pop)
     calls, answered = call_counts(inputs.calls, pop, recip)
     sizes = np.array(list(result.sizes) + [0], dtype=np.float64)  # [-1] -> 0
+    active = np.append(active_members(engagement, result.partition.labels, len(result.sizes)),
+                       0.0)
     leadership = np.zeros(len(pop.ids))
     leadership[:pop.nodes] = result.ranking.components["score"]
     col, aud = pop.column, inputs.audience
@@ -169,7 +178,8 @@ def account_evidence(result: CommunityResult, inputs: AccountInputs
         engagement=got["engagement"], independent=got["independent"],
         responders=got["responders"], community_responders=got["community_responders"],
         community=pop.community, community_size=sizes[pop.community],
-        calls=calls, call_responders=answered, leadership=leadership)
+        calls=calls, call_responders=answered, leadership=leadership,
+        community_active=active[pop.community])
     return pop, ev, recip
 
 

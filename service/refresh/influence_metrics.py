@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -109,6 +110,12 @@ class Scored:
     ev: AccountEvidence
     scores: Scores
 
+    @cached_property
+    def activity(self) -> np.ndarray:
+        """Per account: its community's activity factor (service.influence)."""
+        return inf.community_activity(self.ev)
+
+    @cached_property
     def best_in_community(self) -> np.ndarray:
         """Per account: the highest leader score in its community (0 outside)."""
         ev = self.ev
@@ -120,15 +127,20 @@ class Scored:
         return out
 
 
-def evidence_json(s: Scored, i: int, best: float) -> dict[str, Any]:
+def evidence_json(s: Scored, i: int) -> dict[str, Any]:
     """Each overall component of account ``i`` with the counts it rests on."""
     ev, comps, est = s.ev, s.scores.components, s.scores.estimates
     rate = est["engagement_rate"]
     return {
         "community_leadership": {
             "value": r4(comps["community_leadership"][i]), "leader_score": r4(ev.leadership[i]),
-            "best_in_community": r4(best),
-            "independence": r4(est["independent_engagement"].value[i])},
+            "best_in_community": r4(s.best_in_community[i]),
+            "independence": r4(est["independent_engagement"].value[i]),
+            "independence_factor": r4(inf.independence_factor(
+                est["independent_engagement"].value[i:i + 1])[0]),
+            "community_activity": r4(s.activity[i]),
+            "active_members": int(ev.community_active[i]),
+            "community_size": int(ev.community_size[i])},
         "community_pull": estimate(est["community_pull"], i, "responders_in_community",
                                    "community_others"),
         "reach": {"value": r4(comps["reach"][i]), "responders": int(ev.responders[i]),
@@ -178,7 +190,6 @@ def account_rows(run_id: str, nodes: Nodes, s: Scored, inputs: AccountInputs,
                  topics: dict[str, TopicFacts]) -> list[dict[str, Any]]:
     """One :AccountMetrics row per account with any activity."""
     result, pop, ev = nodes.result, s.pop, s.ev
-    best = s.best_in_community()
     rows = []
     none = TopicFacts({}, {})
     for i, acc in enumerate(pop.ids):
@@ -194,7 +205,7 @@ def account_rows(run_id: str, nodes: Nodes, s: Scored, inputs: AccountInputs,
             "communitySize": result.sizes[c] if c >= 0 else None, "followers": followers,
             "influencerScore": round(float(s.scores.score[i]), 5),
             "components": json.dumps({k: r4(v[i]) for k, v in s.scores.components.items()}),
-            "evidence": json.dumps(evidence_json(s, i, float(best[i]))),
+            "evidence": json.dumps(evidence_json(s, i)),
             "responders": int(ev.responders[i]),
             "communityResponders": int(ev.community_responders[i]),
             "engagementRate": received / posts / followers if posts and followers else None,
