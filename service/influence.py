@@ -58,7 +58,7 @@ SCORE_WEIGHTS = {"community_leadership": 0.35, "community_pull": 0.30, "reach": 
 QUALITY_WEIGHTS = {"engaged_followers": 0.55, "active_followers": 0.2, "steady_growth": 0.15,
                    "independent_engagement": 0.10}
 ENGAGED_SHARE_FOR_FULL_MARKS = 0.3  # 30% of followers engaging is excellent
-INDEPENDENT_FOR_FULL_MARKS = 0.5  # most engagement from accounts not engaged back: an audience
+INDEPENDENT_FOR_FULL_MARKS = 0.5  # most of a community's engagement one-way: not a ring
 AFFINITY_WEIGHTS = {"posts": 0.4, "engagement": 0.6}  # engagement: what the audience answers
 TOPIC_SHARE_FOR_FULL_FIT = 0.25  # a quarter of posts and engagement about T: fully on T
 
@@ -93,6 +93,8 @@ class AccountEvidence(Columns):
     call_responders: FloatArray  # community members answering them, summed over calls
     leadership: FloatArray  # the refresh's leader score, 0 outside communities
     community_active: FloatArray  # members of its community who engage another member
+    community_engagement: FloatArray  # kind-weighted engagement among its community's members
+    community_independent: FloatArray  # ... of it on pairs the engaged member does not return
 
 
 @dataclass(frozen=True)
@@ -174,24 +176,26 @@ def influencer_scores(ev: AccountEvidence) -> Scores:
     accounts (service.evidence): one like on one post is not a perfect score.
 
     - leadership = the refresh's leader score ÷ the highest in the account's community
-      (leading a small community counts as much as leading a big one), × independence
-      factor = min(1, independence / 0.5): an account that gets at least half of its
-      engagement from accounts it does not engage back has an audience (a leader who
-      answers part of it converses); below that, it is more and more a ring (a pod),
-      × activity = min(1, share of the community's members who engage another member /
-      0.3): a cluster held together by follows alone (a passive giant and its followers)
-      has nobody to lead; 0 outside communities;
+      (leading a small community counts as much as leading a big one), × independence,
+      × community factor = activity × openness: activity = min(1, share of the
+      community's members who engage another member / 0.3) — a cluster held together by
+      follows alone (a passive giant and its followers) has nobody to lead; openness =
+      min(1, share of the engagement among its members that is not returned / 0.5) — a
+      community whose engagement all comes back is a ring (an engagement pod that
+      community detection found as a community of its own); 0 outside communities;
     - community pull = shrunk share of the community (size - 1) among its responders;
     - reach = log(1 + responders) / log(1 + most responders of any account);
     - audience quality = 0.55 min(1, engaged / 0.3) + 0.2 active + 0.15 steady
       + 0.1 independence, each part a shrunk share of follower edges: followers who
       engaged, followers who interact at all, followers not gained on the busiest day;
-      independence = shrunk share of kind-weighted engagement received that comes from
-      accounts it does not engage back;
+      independence = shrunk share of the kind-weighted engagement received that is not
+      returned beyond chance: engagement from accounts it engages back, less what it
+      would return by chance (the engager's weight × the share of its community — or of
+      everyone else, for an engager outside it — that it engages);
     - mobilisation = shrunk share of its community answering its calls to action within
       48 h: Σ responders over calls / (calls × (size - 1));
     - engagement rate = Gamma-Poisson shrunk interactions / (posts × followers) ÷ its
-      95th percentile, capped at 1, × independence factor (no posts or no followers: no
+      95th percentile, capped at 1, × independence (no posts or no followers: no
       exposure, so the interactions are no evidence of a rate and it is the prior's).
 
     A component without evidence is the population's prior (shrinkage of no data), so it
@@ -212,9 +216,10 @@ def influencer_scores(ev: AccountEvidence) -> Scores:
     with_posts = rate[exposure > 0]
     top = float(np.percentile(with_posts, 95)) if len(with_posts) else 0.0
     quality = audience_quality(audience)
-    independent = independence_factor(audience["independent_engagement"].value)
+    # engagement the account returns beyond chance (a ring, a pod) earns it nothing
+    independent = audience["independent_engagement"].value
     leadership = relative_to_community(np.clip(ev.leadership, 0.0, None), ev.community)
-    comps = {"community_leadership": leadership * independent * community_activity(ev),
+    comps = {"community_leadership": leadership * independent * community_factor(ev),
              "community_pull": est["community_pull"].value,
              "reach": responder_reach(ev.responders),
              "audience_quality": quality,
@@ -227,8 +232,8 @@ def influencer_scores(ev: AccountEvidence) -> Scores:
 
 
 def independence_factor(independence: FloatArray) -> FloatArray:
-    """min(1, independence / 0.5): engagement that mostly comes back (a pod) scales a
-    component down; a majority from accounts it does not engage back does not."""
+    """min(1, independence / 0.5): a community's engagement that mostly comes back (a
+    ring) scales its leadership down; a majority that does not come back does not."""
     return np.asarray(np.minimum(1.0, independence / INDEPENDENT_FOR_FULL_MARKS),
                       dtype=np.float64)
 
@@ -239,6 +244,20 @@ def community_activity(ev: AccountEvidence) -> FloatArray:
     share = np.divide(ev.community_active, ev.community_size,
                       out=np.zeros(len(ev.community_size)), where=ev.community_size > 0)
     return np.asarray(np.minimum(1.0, share / ENGAGED_SHARE_FOR_FULL_MARKS), dtype=np.float64)
+
+
+def community_openness(ev: AccountEvidence) -> FloatArray:
+    """min(1, share of the engagement among the community's members that is not returned
+    / 0.5): real communities, even small tight ones, return a minority of it; an
+    engagement pod returns nearly all (0 outside communities or without engagement)."""
+    share = np.divide(ev.community_independent, ev.community_engagement,
+                      out=np.zeros(len(ev.community_size)), where=ev.community_engagement > 0)
+    return independence_factor(share)
+
+
+def community_factor(ev: AccountEvidence) -> FloatArray:
+    """Whether the account's community is one to lead: activity x openness, in [0, 1]."""
+    return community_activity(ev) * community_openness(ev)
 
 
 def audience_quality(parts: dict[str, Estimate]) -> FloatArray:
@@ -293,8 +312,8 @@ def reason(handle: str, facts: dict[str, Any]) -> str:
                      f"{facts.get('community_size')})")
     else:
         parts.append("in no community")
-    parts.append(f"{facts.get('responders', 0)} accounts respond without being engaged back "
-                 f"({facts.get('community_responders', 0)} in its community)")
+    parts.append(f"{facts.get('responders') or 0:.0f} accounts respond to it "
+                 f"({facts.get('community_responders') or 0:.0f} in its community)")
     q = facts.get("audience_quality_score")
     if q is not None:
         parts.append(f"audience quality {q:.0f}/100, {facts.get('engaged_share') or 0:.0%} of "
@@ -306,5 +325,5 @@ def reason(handle: str, facts: dict[str, Any]) -> str:
     t = facts.get("topic_affinity")
     if t is not None:
         parts.append(f"'{facts.get('topic')}' affinity {t:.2f}, "
-                     f"{facts.get('responders_about', 0)} responders about it")
+                     f"{facts.get('responders_about') or 0:.0f} responders about it")
     return f"{handle}: " + "; ".join(parts)

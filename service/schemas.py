@@ -372,16 +372,17 @@ TopicalShareSchema = _evidence("TopicalShareSchema", "Shrunk share of topic tags
 InfluenceEvidenceSchema = ma.Schema.from_dict({
     "community_leadership": ma.fields.Nested(_evidence(
         "LeadershipEvidenceSchema",
-        "Leader score / community's best, x independence, x community activity.",
-        **_counts("leader_score", "best_in_community", "independence", "independence_factor",
-                  "community_activity"),
+        "Leader score / community's best x independence x community activity x openness.",
+        **_counts("leader_score", "best_in_community", "independence", "community_activity",
+                  "community_openness", "community_engagement",
+                  "community_engagement_not_returned"),
         active_members=ma.fields.Integer(), community_size=ma.fields.Integer())),
     "community_pull": ma.fields.Nested(_evidence(
         "PullEvidenceSchema", "Shrunk share of the community among the responders.",
         interval=_interval(), **_counts("responders_in_community", "community_others"))),
     "reach": ma.fields.Nested(_evidence(
         "ReachEvidenceSchema", "log(1 + responders) / log(1 + most responders).",
-        responders=ma.fields.Integer(), most_responders=ma.fields.Integer())),
+        **_counts("responders", "most_responders"))),
     "audience_quality": ma.fields.Nested(_evidence(
         "AudienceEvidenceSchema", "Audience quality and its four shrunk parts.",
         parts=ma.fields.Dict(keys=ma.fields.String(),
@@ -448,8 +449,8 @@ class AccountInfluenceSchema(ma.Schema):
     evidence = ma.fields.Nested(InfluenceEvidenceSchema)
     followers = ma.fields.Integer()
     tier = ma.fields.String(allow_none=True)
-    responders = ma.fields.Integer(allow_none=True)
-    community_responders = ma.fields.Integer(allow_none=True)
+    responders = ma.fields.Float(allow_none=True)
+    community_responders = ma.fields.Float(allow_none=True)
     engagement_rate = ma.fields.Float(allow_none=True,
                                       metadata={"description": "raw, before shrinkage"})
     audience_quality = ma.fields.Dict(metadata={"description": "score 0-100, raw shares"})

@@ -114,7 +114,8 @@ def population() -> tuple[inf.AccountEvidence, inf.TopicEvidence]:
         responders=col(10, 1, 0, 2), community_responders=col(10, 1, 0, 2),
         community=np.zeros(N, dtype=np.int64), community_size=col(40, 40, 40, 40),
         calls=col(0, 0, 0, 0), call_responders=col(0, 0, 0, 0),
-        leadership=col(0.1, 0.1, 0.1, 0.1), community_active=col(40, 40, 40, 40))
+        leadership=col(0.1, 0.1, 0.1, 0.1), community_active=col(40, 40, 40, 40),
+        community_engagement=col(90, 90, 90, 90), community_independent=col(80, 80, 80, 80))
     tea = inf.TopicEvidence(
         posts_about=col(5, 1, 20, 0), post_tags=col(8, 1, 30, 3),
         received_about=col(14, 1, 0, 0), received_tags=col(20, 1, 0, 3),
@@ -184,20 +185,18 @@ def test_returned_engagement_scales_leadership_down() -> None:
     ev, _ = population()
     plain = inf.influencer_scores(ev)
     lead = plain.components["community_leadership"][LEADER]
-    for weight, below in ((20, 0.7), (200, 0.2)):
-        # everything that engages with it, it engages back (a pod): 20 units of
-        # engagement are shrunk toward everyone's independence, 200 hardly
-        independent, engagement = ev.independent.copy(), ev.engagement.copy()
-        independent[LEADER], engagement[LEADER] = 0.0, weight
-        ring = inf.influencer_scores(replace(ev, independent=independent,
-                                             engagement=engagement))
-        assert ring.components["community_leadership"][LEADER] < below * lead
+    found = []
+    for independent, weight in ((12.0, 20.0), (0.0, 20.0), (0.0, 200.0)):
+        # 12 of 20 units not returned (a conversation); none of 20, none of 200 (a pod:
+        # the less evidence, the more it is shrunk toward everyone's independence)
+        ind, eng = ev.independent.copy(), ev.engagement.copy()
+        ind[LEADER], eng[LEADER] = independent, weight
+        ring = inf.influencer_scores(replace(ev, independent=ind, engagement=eng))
+        found.append(ring.components["community_leadership"][LEADER])
         assert ring.score[LEADER] < plain.score[LEADER]
-    # a conversation is not a ring: 12 of 20 units from accounts it does not engage back
-    independent = ev.independent.copy()
-    independent[LEADER] = 12.0
-    talker = inf.influencer_scores(replace(ev, independent=independent))
-    assert talker.components["community_leadership"][LEADER] == pytest.approx(lead)
+    talker, small_ring, big_ring = found
+    assert lead > talker > small_ring > big_ring
+    assert talker > 0.6 * lead and small_ring < 0.5 * lead and big_ring < 0.1 * lead
 
 
 def test_leadership_is_relative_to_the_community() -> None:
@@ -259,3 +258,21 @@ def test_subsets_keep_each_accounts_numbers() -> None:
     assert part.estimates["community_pull"].trials.tolist() == [39, 39, 39]
     assert ev.take(rows).responders.tolist() == [0, 10, 1]
     assert tea.take(rows).posts_about.tolist() == [20, 5, 1]
+
+
+def test_a_ring_or_a_follow_cluster_is_no_community_to_lead() -> None:
+    ev, _ = population()
+    plain = inf.influencer_scores(ev).components["community_leadership"]
+    ring = inf.influencer_scores(replace(ev, community_independent=ev.community_engagement
+                                         * 0.02))  # a pod: 98% of it comes back
+    follows = inf.influencer_scores(replace(ev, community_active=ev.community_active * 0,
+                                            community_engagement=ev.community_engagement * 0,
+                                            community_independent=ev.community_independent * 0))
+    tight = inf.influencer_scores(replace(ev, community_independent=ev.community_engagement
+                                          * 0.7))  # a small tight community returns 30%
+    assert (ring.components["community_leadership"] < 0.05 * plain.max()).all()
+    assert (follows.components["community_leadership"] == 0.0).all()
+    assert tight.components["community_leadership"] == pytest.approx(plain)
+    quiet = inf.influencer_scores(replace(ev, community_active=ev.community_active * 0.2))
+    # 8 of 40 members interact: 20% of the 30% that makes a community fully alive
+    assert quiet.components["community_leadership"] == pytest.approx(plain * 0.2 / 0.3)

@@ -259,23 +259,24 @@ def test_answered_calls_to_action_score_higher_mobilisation(
     assert mob_a["community_share"] == 0.8
     # ignored calls are a measured zero, not missing data
     assert mob_b["community_share"] == 0.0
-    # the component rests on the answers of members the leader does not engage back
-    # (lead_a replies to a0: a0's 3 answers are a conversation) and is shrunk toward the
-    # pooled share of everyone's calls, (21 + 0) / 60 = 0.35, with the prior's floor of 10
-    # pseudo-answers: (21 + 3.5) / (30 + 10); ignored calls: (0 + 3.5) / 40
+    # the component rests on the answers of members, less those the leader engages back
+    # beyond chance (lead_a replies to a0, one of its 10 fellow members: of the 24 answers,
+    # a0's 3 come back where chance explains 2.4), and is shrunk toward the pooled share of
+    # everyone's calls, (23.4 + 0) / 60 = 0.39, with the prior's floor of 10
+    # pseudo-answers: (23.4 + 3.9) / (30 + 10); ignored calls: (0 + 3.9) / 40
     ev_a, ev_b = (x["influence"]["evidence"]["mobilisation"] for x in (a, b))
-    assert (ev_a["answers"], ev_a["possible_answers"], ev_a["calls"]) == (21, 30, 3)
+    assert (ev_a["answers"], ev_a["possible_answers"], ev_a["calls"]) == (23.4, 30, 3)
     assert (ev_b["answers"], ev_b["possible_answers"], ev_b["calls"]) == (0, 30, 3)
-    assert a["influence"]["components"]["mobilisation"] == pytest.approx(0.6125)
-    assert b["influence"]["components"]["mobilisation"] == pytest.approx(0.0875)
+    assert a["influence"]["components"]["mobilisation"] == pytest.approx(0.6825)
+    assert b["influence"]["components"]["mobilisation"] == pytest.approx(0.0975)
     assert a["influence"]["influencer_score"] > b["influence"]["influencer_score"]
     assert mob_a["follower_share"] is None  # no follow edges: no data
 
     # an account without calls to action: "no data", which is not zero
     quiet = influence_of(client, "a3")["mobilisation"]
     assert quiet == {"calls": 0, "community_share": None, "follower_share": None}
-    # ... and its component is the prior, 0.35, resting on no evidence
-    assert influence_of(client, "a3")["components"]["mobilisation"] == pytest.approx(0.35)
+    # ... and its component is the prior, 0.39, resting on no evidence
+    assert influence_of(client, "a3")["components"]["mobilisation"] == pytest.approx(0.39)
     assert influence_of(client, "a3")["evidence"]["mobilisation"]["possible_answers"] == 0
 
     ranked = {r["id"]: r for r in ranking(client)}

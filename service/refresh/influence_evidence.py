@@ -3,9 +3,9 @@
 One array element per account with any activity: the engagement graph's nodes first, in
 node-index order, then the accounts only the influence reads saw (posts, declared
 followers, adoptions), by id. The *responders* of an account are the distinct accounts
-that engaged with it in the window and that it does not engage with itself — counted on
-the interaction part of the refresh's pair list (``EngagementGraph.engagement``), with no
-query of their own.
+that engaged with it in the window, less those it engages back beyond chance
+(:class:`Reciprocity`) — counted on the interaction part of the refresh's pair list
+(``EngagementGraph.engagement``), with no query of their own.
 """
 
 from __future__ import annotations
@@ -80,63 +80,111 @@ class Population:
 
 
 class Reciprocity:
-    """Which directed pairs engage (a -> b: a interacted with b), in node-index space."""
+    """Which engagement an account returns, and how much of that chance explains.
 
-    def __init__(self, engagement: Edges, n: int):
-        self.n = np.int64(n)
-        self.keys = np.sort(engagement.src * self.n + engagement.dst)
+    Engagement from an account it engages back is *returned*. But an account that engages
+    a third of its small community returns a third of its engagers' engagement by chance:
+    it picks whom to engage without regard to who engages it. So only returned engagement
+    beyond that expectation — Σ over engagers of weight × the chance it engages such an
+    account (distinct members it engages / other members of its community; likewise
+    outside it) — counts as exchanged; an engagement pod returns far more than its habits
+    explain. In node-index space; accounts beyond the nodes engage nobody."""
+
+    def __init__(self, engagement: Edges, labels: IntArray):
+        n = len(labels)
+        self.n, self.labels = np.int64(n), labels
+        src, dst = engagement.src, engagement.dst
+        self.keys = np.sort(src * self.n + dst)
+        same = (labels[src] == labels[dst]) & (labels[src] >= 0)
+        size = np.bincount(labels[labels >= 0], minlength=int(labels.max()) + 1 if n else 0)
+        own = np.where(labels >= 0, size[np.maximum(labels, 0)] if len(size) else 1, 1)
+        self.p_in = np.divide(np.bincount(src[same], minlength=n), own - 1,
+                              out=np.zeros(n), where=own > 1)
+        self.p_out = np.divide(np.bincount(src[~same], minlength=n), n - own,
+                               out=np.zeros(n), where=n - own > 0)
 
     def engages(self, src: IntArray, dst: IntArray) -> npt.NDArray[np.bool_]:
         """Per pair: whether src engaged with dst in the window (False for non-nodes)."""
         valid = (src >= 0) & (src < self.n) & (dst >= 0) & (dst < self.n)
         if not len(self.keys):
             return np.zeros(len(src), dtype=bool)
-        keys = src * self.n + dst
+        keys = np.where(valid, src * self.n + dst, -1)
         at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
         return valid & (self.keys[at] == keys)
 
+    def chance(self, account: IntArray, engager: IntArray) -> FloatArray:
+        """Per pair: the chance that the account engages such an engager anyway."""
+        node = account < self.n
+        a = np.where(node, account, 0)
+        e = np.where(engager < self.n, engager, 0)
+        same = (self.labels[a] == self.labels[e]) & (self.labels[a] >= 0) & (engager < self.n)
+        return np.where(node, np.where(same, self.p_in[a], self.p_out[a]), 0.0)
+
+    def unreturned(self, account: IntArray, engager: IntArray, size: int,
+                   weight: FloatArray | None = None) -> FloatArray:
+        """Per account: Σ weight over its engagers (pairs), less what it returns beyond
+        chance (weight 1: distinct engagers, when pairs are unique)."""
+        w = np.ones(len(account)) if weight is None else weight
+        back = self.engages(account, engager)
+        total = np.bincount(account, weights=w, minlength=size)
+        excess = (np.bincount(account[back], weights=w[back], minlength=size)
+                  - np.bincount(account, weights=w * self.chance(account, engager),
+                                minlength=size))
+        return np.asarray(total - np.maximum(excess, 0.0), dtype=np.float64)
+
 
 def received(engagement: Edges, recip: Reciprocity, pop: Population) -> dict[str, FloatArray]:
-    """Per account: kind-weighted engagement received, the part from accounts it does not
-    engage back, its responders and those of them in its community."""
+    """Per account: kind-weighted engagement received and the part of it not returned
+    beyond chance; its responders (engagers, less those it engages back beyond chance)
+    and those of them in its community."""
     size = len(pop.ids)
     src, dst, w = engagement.src, engagement.dst, engagement.w
-    answered = ~recip.engages(dst, src)  # the receiver does not engage the engager back
     labels = pop.community
-    inside = answered & (labels[src] == labels[dst]) & (labels[dst] >= 0)
+    same = (labels[src] == labels[dst]) & (labels[dst] >= 0)
     return {"engagement": np.bincount(dst, weights=w, minlength=size).astype(np.float64),
-            "independent": np.bincount(dst[answered], weights=w[answered],
-                                       minlength=size).astype(np.float64),
-            "responders": np.bincount(dst[answered], minlength=size).astype(np.float64),
-            "community_responders": np.bincount(dst[inside], minlength=size).astype(np.float64)}
+            "independent": recip.unreturned(dst, src, size, w),
+            "responders": recip.unreturned(dst, src, size),
+            "community_responders": recip.unreturned(dst[same], src[same], size)}
 
 
-def active_members(engagement: Edges, labels: IntArray, k: int) -> FloatArray:
-    """Per community: members who engaged with another member in the window."""
-    inside = (labels[engagement.src] == labels[engagement.dst]) & (labels[engagement.src] >= 0)
-    engagers = np.unique(engagement.src[inside])
-    return np.bincount(labels[engagers], minlength=k).astype(np.float64)
+def community_life(engagement: Edges, recip: Reciprocity, labels: IntArray,
+                   k: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per community (and a last 0 for "none"): members who engaged another member, the
+    kind-weighted engagement among members, and the part of it on pairs the engaged
+    member does not return."""
+    src, dst, w = engagement.src, engagement.dst, engagement.w
+    inside = (labels[src] == labels[dst]) & (labels[src] >= 0)
+    open_ = inside & ~recip.engages(dst, src)
+    active = np.bincount(labels[np.unique(src[inside])], minlength=k)
+    weight = np.bincount(labels[src[inside]], weights=w[inside], minlength=k)
+    independent = np.bincount(labels[src[open_]], weights=w[open_], minlength=k)
+    return tuple(np.append(x.astype(np.float64), 0.0)  # type: ignore[return-value]
+                 for x in (active, weight, independent))
 
 
 def call_counts(calls: Rows, pop: Population,
                 recip: Reciprocity) -> tuple[FloatArray, FloatArray]:
     """Per author: calls to action, and the members of its community who answered them
-    without being engaged back by the author, summed over its calls."""
-    made, answered = np.zeros(len(pop.ids)), np.zeros(len(pop.ids))
+    (less those it engages back beyond chance), summed over its calls."""
+    size = len(pop.ids)
+    made = np.zeros(size)
+    authors: list[int] = []
+    members: list[int] = []
     for call in calls:
         author = pop.index.get(call["author"])
         if author is None:
             continue
         made[author] += 1
         c = pop.community[author]
-        if c < 0 or not call["responders"]:
+        if c < 0:
             continue
-        who = np.array([pop.index.get(x, -1) for x in call["responders"]], dtype=np.int64)
-        who = who[who >= 0]
-        same = pop.community[who] == c
-        back = recip.engages(np.full(len(who), author, dtype=np.int64), who)
-        answered[author] += int((same & ~back).sum())
-    return made, answered
+        for x in call["responders"]:
+            i = pop.index.get(x)
+            if i is not None and pop.community[i] == c:
+                authors.append(author)
+                members.append(i)
+    return made, recip.unreturned(np.array(authors, dtype=np.int64),
+                                  np.array(members, dtype=np.int64), size)
 
 
 def followers(reach: dict[str, Any]) -> int:
@@ -161,12 +209,11 @@ def account_evidence(result: CommunityResult, inputs: AccountInputs
     """The population scored and every account's evidence."""
     pop = Population.of(result, set(inputs.reach) | set(inputs.categories))
     engagement = result.detection.engagement
-    recip = Reciprocity(engagement, pop.nodes)
+    recip = Reciprocity(engagement, result.partition.labels)
     got = received(engagement, recip, pop)
     calls, answered = call_counts(inputs.calls, pop, recip)
     sizes = np.array(list(result.sizes) + [0], dtype=np.float64)  # [-1] -> 0
-    active = np.append(active_members(engagement, result.partition.labels, len(result.sizes)),
-                       0.0)
+    life = community_life(engagement, recip, result.partition.labels, len(result.sizes))
     leadership = np.zeros(len(pop.ids))
     leadership[:pop.nodes] = result.ranking.components["score"]
     col, aud = pop.column, inputs.audience
@@ -179,7 +226,8 @@ def account_evidence(result: CommunityResult, inputs: AccountInputs
         responders=got["responders"], community_responders=got["community_responders"],
         community=pop.community, community_size=sizes[pop.community],
         calls=calls, call_responders=answered, leadership=leadership,
-        community_active=active[pop.community])
+        community_active=life[0][pop.community], community_engagement=life[1][pop.community],
+        community_independent=life[2][pop.community])
     return pop, ev, recip
 
 
@@ -236,8 +284,8 @@ def spread(values: dict[int, int], where: IntArray, size: int) -> FloatArray:
 
 def topic_responders(pairs: list[tuple[str, str, float]], pop: Population,
                      recip: Reciprocity) -> tuple[FloatArray, FloatArray]:
-    """Per account: distinct accounts engaging with it about the topic that it does not
-    engage back, and those of them in its community."""
+    """Per account: distinct accounts engaging with it about the topic, less those it
+    engages back beyond chance; and those of them in its community."""
     size = len(pop.ids)
     if not pairs:
         return np.zeros(size), np.zeros(size)
@@ -246,8 +294,7 @@ def topic_responders(pairs: list[tuple[str, str, float]], pop: Population,
     eng = np.fromiter((index.get(e, -1) for _, e, _ in pairs), dtype=np.int64, count=len(pairs))
     keep = (src >= 0) & (eng >= 0)
     src, eng = src[keep], eng[keep]
-    answered = ~recip.engages(src, eng)
     labels = pop.community
-    inside = answered & (labels[src] == labels[eng]) & (labels[src] >= 0)
-    return (np.bincount(src[answered], minlength=size).astype(np.float64),
-            np.bincount(src[inside], minlength=size).astype(np.float64))
+    same = (labels[src] == labels[eng]) & (labels[src] >= 0)
+    return (recip.unreturned(src, eng, size),
+            recip.unreturned(src[same], eng[same], size))

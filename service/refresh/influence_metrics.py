@@ -102,6 +102,11 @@ def r4(x: Any) -> float:
     return round(float(x), 4)
 
 
+def r2(x: Any) -> float:
+    """A count (possibly an expectation, as responders are) rounded for storage."""
+    return round(float(x), 2)
+
+
 @dataclass(frozen=True)
 class Scored:
     """The population, its evidence and its overall scores."""
@@ -114,6 +119,11 @@ class Scored:
     def activity(self) -> np.ndarray:
         """Per account: its community's activity factor (service.influence)."""
         return inf.community_activity(self.ev)
+
+    @cached_property
+    def openness(self) -> np.ndarray:
+        """Per account: its community's openness factor (service.influence)."""
+        return inf.community_openness(self.ev)
 
     @cached_property
     def best_in_community(self) -> np.ndarray:
@@ -136,15 +146,15 @@ def evidence_json(s: Scored, i: int) -> dict[str, Any]:
             "value": r4(comps["community_leadership"][i]), "leader_score": r4(ev.leadership[i]),
             "best_in_community": r4(s.best_in_community[i]),
             "independence": r4(est["independent_engagement"].value[i]),
-            "independence_factor": r4(inf.independence_factor(
-                est["independent_engagement"].value[i:i + 1])[0]),
-            "community_activity": r4(s.activity[i]),
+            "community_activity": r4(s.activity[i]), "community_openness": r4(s.openness[i]),
             "active_members": int(ev.community_active[i]),
+            "community_engagement": r4(ev.community_engagement[i]),
+            "community_engagement_not_returned": r4(ev.community_independent[i]),
             "community_size": int(ev.community_size[i])},
         "community_pull": estimate(est["community_pull"], i, "responders_in_community",
                                    "community_others"),
-        "reach": {"value": r4(comps["reach"][i]), "responders": int(ev.responders[i]),
-                  "most_responders": int(s.scores.references["most_responders"])},
+        "reach": {"value": r4(comps["reach"][i]), "responders": r2(ev.responders[i]),
+                  "most_responders": r2(s.scores.references["most_responders"])},
         "audience_quality": {
             "value": r4(comps["audience_quality"][i]),
             "parts": {name: estimate(est[name], i, "successes", "trials")
@@ -206,8 +216,8 @@ def account_rows(run_id: str, nodes: Nodes, s: Scored, inputs: AccountInputs,
             "influencerScore": round(float(s.scores.score[i]), 5),
             "components": json.dumps({k: r4(v[i]) for k, v in s.scores.components.items()}),
             "evidence": json.dumps(evidence_json(s, i)),
-            "responders": int(ev.responders[i]),
-            "communityResponders": int(ev.community_responders[i]),
+            "responders": r2(ev.responders[i]),
+            "communityResponders": r2(ev.community_responders[i]),
             "engagementRate": received / posts / followers if posts and followers else None,
             "audienceQuality": round(100 * float(s.scores.components["audience_quality"][i]), 2),
             "audience": json.dumps(audience_json(s, i)),
@@ -224,7 +234,7 @@ def topic_rows(run_id: str, s: Scored, col: TopicColumns, topical: Scores,
     """One :TopicScore row per account with evidence about the topic (a post about it or
     engagement tagged with it): its score, components and their evidence."""
     comps, est, ev = topical.components, topical.estimates, col.evidence
-    most = int(topical.references["most_responders_about"])
+    most = r2(topical.references["most_responders_about"])
     rows = []
     for j in np.flatnonzero(col.about).tolist():
         i = int(col.rows[j])
@@ -242,7 +252,7 @@ def topic_rows(run_id: str, s: Scored, col: TopicColumns, topical: Scores,
                 "community_pull": estimate(est["community_pull_about"], j,
                                            "responders_in_community", "community_others"),
                 "reach": {"value": r4(comps["reach"][j]),
-                          "responders": int(ev.responders_about[j]), "most_responders": most},
+                          "responders": r2(ev.responders_about[j]), "most_responders": most},
                 "topic_relevance": {
                     "value": r4(comps["fit"][j]), "affinity": r4(comps["affinity"][j]),
                     "posts": estimate(est["posts_about"], j, "about", "tagged"),
