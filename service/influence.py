@@ -58,7 +58,6 @@ SCORE_WEIGHTS = {"community_leadership": 0.35, "community_pull": 0.30, "reach": 
 QUALITY_WEIGHTS = {"engaged_followers": 0.55, "active_followers": 0.2, "steady_growth": 0.15,
                    "independent_engagement": 0.10}
 ENGAGED_SHARE_FOR_FULL_MARKS = 0.3  # 30% of followers engaging is excellent
-INDEPENDENT_FOR_FULL_MARKS = 0.5  # most of a community's engagement one-way: not a ring
 AFFINITY_WEIGHTS = {"posts": 0.4, "engagement": 0.6}  # engagement: what the audience answers
 TOPIC_SHARE_FOR_FULL_FIT = 0.25  # a quarter of posts and engagement about T: fully on T
 
@@ -93,8 +92,6 @@ class AccountEvidence(Columns):
     call_responders: FloatArray  # community members answering them, summed over calls
     leadership: FloatArray  # the refresh's leader score, 0 outside communities
     community_active: FloatArray  # members of its community who engage another member
-    community_engagement: FloatArray  # kind-weighted engagement among its community's members
-    community_independent: FloatArray  # ... of it on pairs the engaged member does not return
 
 
 @dataclass(frozen=True)
@@ -177,12 +174,11 @@ def influencer_scores(ev: AccountEvidence) -> Scores:
 
     - leadership = the refresh's leader score ÷ the highest in the account's community
       (leading a small community counts as much as leading a big one), × independence,
-      × community factor = activity × openness: activity = min(1, share of the
-      community's members who engage another member / 0.3) — a cluster held together by
-      follows alone (a passive giant and its followers) has nobody to lead; openness =
-      min(1, share of the engagement among its members that is not returned / 0.5) — a
-      community whose engagement all comes back is a ring (an engagement pod that
-      community detection found as a community of its own); 0 outside communities;
+      × community activity = min(1, share of the community's members who engage another
+      member / 0.3): a cluster held together by follows alone (a passive giant and its
+      followers) has nobody to lead; 0 outside communities (the refresh scores the
+      members of a *ring* — a community whose engagement mostly comes back, an
+      engagement pod found as a community of its own — as outside communities);
     - community pull = shrunk share of the community (size - 1) among its responders;
     - reach = log(1 + responders) / log(1 + most responders of any account);
     - audience quality = 0.55 min(1, engaged / 0.3) + 0.2 active + 0.15 steady
@@ -219,7 +215,7 @@ def influencer_scores(ev: AccountEvidence) -> Scores:
     # engagement the account returns beyond chance (a ring, a pod) earns it nothing
     independent = audience["independent_engagement"].value
     leadership = relative_to_community(np.clip(ev.leadership, 0.0, None), ev.community)
-    comps = {"community_leadership": leadership * independent * community_factor(ev),
+    comps = {"community_leadership": leadership * independent * community_activity(ev),
              "community_pull": est["community_pull"].value,
              "reach": responder_reach(ev.responders),
              "audience_quality": quality,
@@ -231,33 +227,12 @@ def influencer_scores(ev: AccountEvidence) -> Scores:
     return Scores(_weighted(comps), comps, est, references)
 
 
-def independence_factor(independence: FloatArray) -> FloatArray:
-    """min(1, independence / 0.5): a community's engagement that mostly comes back (a
-    ring) scales its leadership down; a majority that does not come back does not."""
-    return np.asarray(np.minimum(1.0, independence / INDEPENDENT_FOR_FULL_MARKS),
-                      dtype=np.float64)
-
-
 def community_activity(ev: AccountEvidence) -> FloatArray:
     """min(1, share of the account's community engaging another member / 0.3): a
     community where 30% of the members interact is as alive as any (0 outside)."""
     share = np.divide(ev.community_active, ev.community_size,
                       out=np.zeros(len(ev.community_size)), where=ev.community_size > 0)
     return np.asarray(np.minimum(1.0, share / ENGAGED_SHARE_FOR_FULL_MARKS), dtype=np.float64)
-
-
-def community_openness(ev: AccountEvidence) -> FloatArray:
-    """min(1, share of the engagement among the community's members that is not returned
-    / 0.5): real communities, even small tight ones, return a minority of it; an
-    engagement pod returns nearly all (0 outside communities or without engagement)."""
-    share = np.divide(ev.community_independent, ev.community_engagement,
-                      out=np.zeros(len(ev.community_size)), where=ev.community_engagement > 0)
-    return independence_factor(share)
-
-
-def community_factor(ev: AccountEvidence) -> FloatArray:
-    """Whether the account's community is one to lead: activity x openness, in [0, 1]."""
-    return community_activity(ev) * community_openness(ev)
 
 
 def audience_quality(parts: dict[str, Estimate]) -> FloatArray:

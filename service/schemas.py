@@ -372,11 +372,12 @@ TopicalShareSchema = _evidence("TopicalShareSchema", "Shrunk share of topic tags
 InfluenceEvidenceSchema = ma.Schema.from_dict({
     "community_leadership": ma.fields.Nested(_evidence(
         "LeadershipEvidenceSchema",
-        "Leader score / community's best x independence x community activity x openness.",
-        **_counts("leader_score", "best_in_community", "independence", "community_activity",
-                  "community_openness", "community_engagement",
-                  "community_engagement_not_returned"),
-        active_members=ma.fields.Integer(), community_size=ma.fields.Integer())),
+        "Leader score / community's best x independence x community activity.",
+        **_counts("leader_score", "best_in_community", "independence", "community_activity"),
+        active_members=ma.fields.Integer(), community_size=ma.fields.Integer(),
+        ring_community=ma.fields.Boolean(metadata={
+            "description": "its community's engagement mostly comes back (a pod): scored "
+                           "as unclustered"}))),
     "community_pull": ma.fields.Nested(_evidence(
         "PullEvidenceSchema", "Shrunk share of the community among the responders.",
         interval=_interval(), **_counts("responders_in_community", "community_others"))),

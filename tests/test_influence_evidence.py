@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from service.analytics import Edges
-from service.refresh.influence_evidence import Reciprocity
+from service.refresh.influence_evidence import Reciprocity, rings
 
 
 def edges(pairs: list[tuple[int, int]], w: float = 1.0) -> Edges:
@@ -53,3 +53,12 @@ def test_an_account_outside_the_graph_returns_nothing() -> None:
     assert got[2] == 1.0
     # 1 engages 0 back, but 0 is the only other account there is: chance explains it
     assert got[1] == 1.0
+
+
+def test_a_pod_found_as_a_community_is_a_ring() -> None:
+    # community 0: a pod of four, everyone engaging everyone; community 1: a small tight
+    # community of five where 1 and 2 also answer each other now and then
+    pod = [(a, b) for a in range(4) for b in range(4) if a != b]
+    tight = [(i, 4) for i in range(5, 9)] + [(4, 5), (5, 6), (6, 7), (7, 8), (6, 5)]
+    labels = np.array([0] * 4 + [1] * 5, dtype=np.int64)
+    assert rings(edges(pod + tight), labels, 2).tolist() == [True, False]

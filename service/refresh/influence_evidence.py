@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ from .leaders import CommunityResult
 from .topics import TopicCounts
 
 Rows = list[dict[str, Any]]
+RING_OPENNESS = 0.5  # a community returning more than half of its engagement is a ring
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Population:
     index: dict[str, int]
     nodes: int  # how many of them are graph nodes
     community: IntArray  # community index per account, -1 outside communities
+    ring: npt.NDArray[np.bool_]  # members of a ring community (scored as unclustered)
 
     @classmethod
     def of(cls, result: CommunityResult, others: Iterable[str]) -> Population:
@@ -66,7 +68,8 @@ class Population:
         ids += sorted(set(others) - seen)
         community = np.full(len(ids), -1, dtype=np.int64)
         community[:len(result.accounts)] = result.partition.labels
-        return cls(ids, {a: i for i, a in enumerate(ids)}, len(result.accounts), community)
+        return cls(ids, {a: i for i, a in enumerate(ids)}, len(result.accounts), community,
+                   np.zeros(len(ids), dtype=bool))
 
     def column(self, values: dict[str, Any], key: str | None = None) -> FloatArray:
         """A per-account array from a dict by account id (missing = 0)."""
@@ -204,16 +207,35 @@ class AccountInputs:
     categories: dict[str, dict[str, dict[str, str | None]]]
 
 
+def rings(engagement: Edges, labels: IntArray, k: int) -> npt.NDArray[np.bool_]:
+    """Per community: whether it is a ring — most of the engagement among its members
+    comes back (an engagement pod that community detection found as a community of its
+    own; real communities, even small tight ones, return a minority of it)."""
+    _, weight, independent = community_life(engagement, Reciprocity(engagement, labels),
+                                            labels, k)
+    return np.asarray((weight[:k] > 0) & (independent[:k] < RING_OPENNESS * weight[:k]))
+
+
 def account_evidence(result: CommunityResult, inputs: AccountInputs
                      ) -> tuple[Population, AccountEvidence, Reciprocity]:
-    """The population scored and every account's evidence."""
+    """The population scored and every account's evidence. Members of a ring community are
+    scored as unclustered: a ring is nobody's audience, and inside it everyone engaging
+    everyone would pass for chance."""
+    engagement, k = result.detection.engagement, len(result.sizes)
+    labels = result.partition.labels
+    ring = rings(engagement, labels, k)
+    if k:
+        labels = np.where((labels >= 0) & ring[np.maximum(labels, 0)], -1, labels)
     pop = Population.of(result, set(inputs.reach) | set(inputs.categories))
-    engagement = result.detection.engagement
-    recip = Reciprocity(engagement, result.partition.labels)
+    extra = len(pop.ids) - pop.nodes
+    pop = replace(pop, community=np.concatenate([labels, np.full(extra, -1, dtype=np.int64)]),
+                  ring=np.concatenate([labels != pop.community[:pop.nodes],
+                                       np.zeros(extra, dtype=bool)]))
+    recip = Reciprocity(engagement, labels)
     got = received(engagement, recip, pop)
     calls, answered = call_counts(inputs.calls, pop, recip)
     sizes = np.array(list(result.sizes) + [0], dtype=np.float64)  # [-1] -> 0
-    life = community_life(engagement, recip, result.partition.labels, len(result.sizes))
+    life = community_life(engagement, recip, labels, k)
     leadership = np.zeros(len(pop.ids))
     leadership[:pop.nodes] = result.ranking.components["score"]
     col, aud = pop.column, inputs.audience
@@ -226,8 +248,7 @@ def account_evidence(result: CommunityResult, inputs: AccountInputs
         responders=got["responders"], community_responders=got["community_responders"],
         community=pop.community, community_size=sizes[pop.community],
         calls=calls, call_responders=answered, leadership=leadership,
-        community_active=life[0][pop.community], community_engagement=life[1][pop.community],
-        community_independent=life[2][pop.community])
+        community_active=life[0][pop.community])
     return pop, ev, recip
 
 

@@ -121,11 +121,6 @@ class Scored:
         return inf.community_activity(self.ev)
 
     @cached_property
-    def openness(self) -> np.ndarray:
-        """Per account: its community's openness factor (service.influence)."""
-        return inf.community_openness(self.ev)
-
-    @cached_property
     def best_in_community(self) -> np.ndarray:
         """Per account: the highest leader score in its community (0 outside)."""
         ev = self.ev
@@ -146,10 +141,9 @@ def evidence_json(s: Scored, i: int) -> dict[str, Any]:
             "value": r4(comps["community_leadership"][i]), "leader_score": r4(ev.leadership[i]),
             "best_in_community": r4(s.best_in_community[i]),
             "independence": r4(est["independent_engagement"].value[i]),
-            "community_activity": r4(s.activity[i]), "community_openness": r4(s.openness[i]),
+            "community_activity": r4(s.activity[i]),
             "active_members": int(ev.community_active[i]),
-            "community_engagement": r4(ev.community_engagement[i]),
-            "community_engagement_not_returned": r4(ev.community_independent[i]),
+            "ring_community": bool(s.pop.ring[i]),
             "community_size": int(ev.community_size[i])},
         "community_pull": estimate(est["community_pull"], i, "responders_in_community",
                                    "community_others"),
