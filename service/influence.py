@@ -198,33 +198,37 @@ def influencer_scores(ev: AccountEvidence) -> Scores:
     is neither dropped nor zero. A passive giant has no responders, no pull and followers
     who do not engage: size alone earns it nothing; a pod's engagement is returned, so it
     earns no responders and its leadership and engagement rate are scaled down."""
-    others = np.maximum(ev.community_size - 1, 0.0)
-    exposure = ev.posts * ev.followers
-    audience = audience_estimates(ev)
-    est = {**audience,
-           "community_pull": _share(np.minimum(ev.community_responders, others), others),
-           "mobilisation": _share(np.minimum(ev.call_responders, ev.calls * others),
-                                  ev.calls * others),
-           # interactions are evidence of a rate per post and follower only when there
-           # are posts and followers; without them the rate is the prior's
-           "engagement_rate": shrink_rate(np.where(exposure > 0, ev.received, 0.0), exposure)}
+    est = estimates(ev)
     rate = est["engagement_rate"].value
-    with_posts = rate[exposure > 0]
+    with_posts = rate[ev.posts * ev.followers > 0]
     top = float(np.percentile(with_posts, 95)) if len(with_posts) else 0.0
-    quality = audience_quality(audience)
     # engagement the account returns beyond chance (a ring, a pod) earns it nothing
-    independent = audience["independent_engagement"].value
+    independent = est["independent_engagement"].value
     leadership = relative_to_community(np.clip(ev.leadership, 0.0, None), ev.community)
     comps = {"community_leadership": leadership * independent * community_activity(ev),
              "community_pull": est["community_pull"].value,
              "reach": responder_reach(ev.responders),
-             "audience_quality": quality,
+             "audience_quality": audience_quality(est),
              "mobilisation": est["mobilisation"].value,
              "engagement_rate": (np.minimum(1.0, rate / top) if top > 0 else rate * 0.0)
              * independent}
     references = {"most_responders": float(ev.responders.max()) if len(ev.responders) else 0.0,
                   "engagement_rate_p95": top}
     return Scores(_weighted(comps), comps, est, references)
+
+
+def estimates(ev: AccountEvidence) -> dict[str, Estimate]:
+    """Every shrunk share (and the shrunk engagement rate) the score is made of."""
+    others = np.maximum(ev.community_size - 1, 0.0)
+    exposure = ev.posts * ev.followers
+    return {**audience_estimates(ev),
+            "community_pull": _share(np.minimum(ev.community_responders, others), others),
+            "mobilisation": _share(np.minimum(ev.call_responders, ev.calls * others),
+                                   ev.calls * others),
+            # interactions are evidence of a rate per post and follower only when there
+            # are posts and followers; without them the rate is the prior's
+            "engagement_rate": shrink_rate(np.where(exposure > 0, ev.received, 0.0),
+                                           exposure)}
 
 
 def community_activity(ev: AccountEvidence) -> FloatArray:

@@ -81,6 +81,17 @@ def _origins(env: Mapping[str, str], errors: list[str]) -> tuple[str, ...]:
     return origins
 
 
+def _tiers(env: Mapping[str, str], errors: list[str]) -> Tiers:
+    """CM_TIERS: follower tiers as name:lower_bound pairs (service/tiers.py)."""
+    if not env.get("CM_TIERS", "").strip():
+        return DEFAULT_TIERS
+    try:
+        return parse_tiers(env["CM_TIERS"])
+    except ValueError as exc:
+        errors.append(f"CM_TIERS: {exc}")
+        return DEFAULT_TIERS
+
+
 def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settings:
     """Validate the environment mapping into Settings, or raise SettingsError listing all."""
     errors: list[str] = []
@@ -118,12 +129,7 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
     timeout = _float(env, "CM_NEO4J_CONNECT_TIMEOUT", 5.0, errors)
     retry = _float(env, "CM_NEO4J_RETRY_SECONDS", 5.0, errors)
     cors_origins = _origins(env, errors)
-    tiers = DEFAULT_TIERS
-    if env.get("CM_TIERS", "").strip():
-        try:
-            tiers = parse_tiers(env["CM_TIERS"])
-        except ValueError as exc:
-            errors.append(f"CM_TIERS: {exc}")
+    tiers = _tiers(env, errors)
     if errors:
         raise SettingsError("invalid configuration:\n  " + "\n  ".join(errors))
     return Settings(

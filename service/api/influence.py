@@ -13,11 +13,11 @@ from flask_smorest import Blueprint
 from ..auth import require_role
 from ..errors import ApiError
 from ..influence import reason
-from ..schemas import MAX_TOPIC_LENGTH, InfluencerListSchema, InfluencerQueryArgsSchema
+from ..schemas import MAX_TOPIC_LENGTH, InfluencerQueryArgsSchema
 from ..tiers import Tiers, tier_of, tier_range
 from ..vocabulary import TOPIC_PREFIX
 from . import SECURITY, db, settings
-from .answers import ItemAdoptionSchema, SeedSetSchema
+from .answers import InfluencerListSchema, ItemAdoptionSchema, SeedSetSchema
 from .serving import decoded, serving_run
 
 blp = Blueprint("influence", __name__, url_prefix="/v1",

@@ -9,7 +9,6 @@ from flask_smorest import Blueprint
 from ..auth import require_role
 from ..errors import ApiError
 from ..schemas import (
-    AccountSchemaOut,
     CommunityDetailSchema,
     CommunityListSchema,
     CommunityQueryArgsSchema,
@@ -18,6 +17,7 @@ from ..schemas import (
     MemberQueryArgsSchema,
 )
 from . import SECURITY, db, settings
+from .answers import AccountAnswerSchema
 from .serving import community_json, decoded, metrics_json, serving_run
 
 blp = Blueprint("read", __name__, url_prefix="/v1",
@@ -78,7 +78,7 @@ def get_map(args: dict[str, int]) -> dict[str, Any]:
 @blp.route("/accounts/<account_id>")
 @require_role("read")
 @blp.doc(security=SECURITY)
-@blp.response(200, AccountSchemaOut)
+@blp.response(200, AccountAnswerSchema)
 def get_account(account_id: str) -> dict[str, Any]:
     """An account: its community in the current run, leader rank and score components."""
     run_id = serving_run()

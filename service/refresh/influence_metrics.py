@@ -218,6 +218,7 @@ def account_rows(run_id: str, nodes: Nodes, s: Scored, inputs: AccountInputs,
             "mobilisation": json.dumps(mobilisation_summary(mobilisation.get(acc, []))),
             "topicAffinity": json.dumps(facts.fit), "topicScores": json.dumps(facts.scores),
             "topics": sorted(t for t, v in facts.fit.items() if v >= TOPIC_LISTED),
+            "scoredTopics": sorted(facts.fit),  # its :TopicScore rows (forget finds them)
             "adopterCategories": json.dumps(inputs.categories.get(acc, {})),
         })
     return rows
