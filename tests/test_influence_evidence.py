@@ -57,8 +57,14 @@ def test_an_account_outside_the_graph_returns_nothing() -> None:
 
 def test_a_pod_found_as_a_community_is_a_ring() -> None:
     # community 0: a pod of four, everyone engaging everyone; community 1: a small tight
-    # community of five where 1 and 2 also answer each other now and then
+    # community of five where two pairs also answer each other
     pod = [(a, b) for a in range(4) for b in range(4) if a != b]
     tight = [(i, 4) for i in range(5, 9)] + [(4, 5), (5, 6), (6, 7), (7, 8), (6, 5)]
     labels = np.array([0] * 4 + [1] * 5, dtype=np.int64)
     assert rings(edges(pod + tight), labels, 2).tolist() == [True, False]
+    # a pod exchanging heavily inside a community of 13 with 15 one-way pairs: 12 of 27
+    # engaging pairs are returned, so it is no ring, whatever the pod's weight
+    one_way = [(i, 4) for i in range(5, 13)] + [(i, i + 1) for i in range(5, 12)]
+    heavy = edges(pod + one_way)
+    heavy.w[:len(pod)] = 50.0
+    assert rings(heavy, np.zeros(13, dtype=np.int64), 1).tolist() == [False]

@@ -24,7 +24,7 @@ from .leaders import CommunityResult
 from .topics import TopicCounts
 
 Rows = list[dict[str, Any]]
-RING_OPENNESS = 0.5  # a community returning more than half of its engagement is a ring
+RING_OPENNESS = 0.5  # a community returning more than half of its engaging pairs is a ring
 
 
 @dataclass(frozen=True)
@@ -208,12 +208,17 @@ class AccountInputs:
 
 
 def rings(engagement: Edges, labels: IntArray, k: int) -> npt.NDArray[np.bool_]:
-    """Per community: whether it is a ring — most of the engagement among its members
-    comes back (an engagement pod that community detection found as a community of its
-    own; real communities, even small tight ones, return a minority of it)."""
-    _, weight, independent = community_life(engagement, Reciprocity(engagement, labels),
-                                            labels, k)
-    return np.asarray((weight[:k] > 0) & (independent[:k] < RING_OPENNESS * weight[:k]))
+    """Per community: whether it is a ring — most of the engaging pairs among its members
+    are returned (an engagement pod that community detection found as a community of its
+    own; real communities, even small tight ones, return a minority of them). Counted in
+    pairs, not weight: a pod's heavy exchange inside a real community must not make the
+    whole community a ring."""
+    src, dst = engagement.src, engagement.dst
+    inside = (labels[src] == labels[dst]) & (labels[src] >= 0)
+    returned = inside & Reciprocity(engagement, labels).engages(dst, src)
+    pairs = np.bincount(labels[src[inside]], minlength=k)
+    back = np.bincount(labels[src[returned]], minlength=k)
+    return np.asarray((pairs > 0) & (pairs - back < RING_OPENNESS * pairs))
 
 
 def account_evidence(result: CommunityResult, inputs: AccountInputs
