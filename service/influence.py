@@ -167,8 +167,9 @@ def influencer_scores(ev: AccountEvidence) -> Scores:
             + 0.10 mobilisation + 0.05 engagement rate,
 
     every component in [0, 1]. *Responders* are the distinct accounts that engaged with
-    the account in the window and that it did not engage with itself (returned
-    engagement is a conversation or a pod, not an audience). *Shrunk* means the
+    the account in the window, less those it engages back beyond chance (returned
+    engagement is a conversation or a pod, not an audience; the refresh counts them,
+    service.refresh.influence_evidence.Reciprocity). *Shrunk* means the
     Beta-binomial posterior mean (k + s·m) / (n + s) with the prior fitted to all
     accounts (service.evidence): one like on one post is not a perfect score.
 
@@ -294,9 +295,11 @@ def reason(handle: str, facts: dict[str, Any]) -> str:
     parts.append(f"{facts.get('responders') or 0:.0f} accounts respond to it "
                  f"({facts.get('community_responders') or 0:.0f} in its community)")
     q = facts.get("audience_quality_score")
-    if q is not None:
+    if q is not None and facts.get("followers"):
         parts.append(f"audience quality {q:.0f}/100, {facts.get('engaged_share') or 0:.0%} of "
-                     f"{facts.get('followers', 0)} followers engage")
+                     f"{facts.get('followers')} followers engage")
+    elif q is not None:
+        parts.append(f"audience quality {q:.0f}/100 (no followers in the graph: the prior)")
     m = facts.get("mobilisation_share")
     if m is not None:
         parts.append(f"{m:.0%} of its community answers its calls to action "
