@@ -13,6 +13,9 @@ A query using ``CALL { ... } IN TRANSACTIONS`` runs in an auto-commit transactio
 whatever its mode (Neo4j refuses it inside a managed one). Managed transactions are
 retried by the driver on transient errors, so every query and transaction function
 passed here must be idempotent.
+
+Every write made through a Database bumps a counter of this process
+(:func:`local_writes`), so the read cache sees this process's own writes at once.
 """
 
 from __future__ import annotations
@@ -33,6 +36,22 @@ from .settings import Settings
 T = TypeVar("T")
 ROUTING = {"read": RoutingControl.READ, "write": RoutingControl.WRITE,
            "gds": RoutingControl.WRITE, "schema": RoutingControl.WRITE}
+
+_writes = 0
+_writes_lock = threading.Lock()
+
+
+def local_writes() -> int:
+    """How many writes this process has finished (or attempted) through any Database."""
+    return _writes
+
+
+def _wrote() -> None:
+    # bumped after the write returns (committed or failed), never before: a reader that
+    # sees the new count and then reads Neo4j sees the write
+    global _writes
+    with _writes_lock:
+        _writes += 1
 
 
 class Database:
@@ -79,20 +98,34 @@ class Database:
     def write(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run an idempotent write transaction function (several named queries at once:
         use :func:`run_in` inside it)."""
-        with self.session() as session:
-            return session.execute_write(work, *args, **kwargs)
+        try:
+            with self.session() as session:
+                return session.execute_write(work, *args, **kwargs)
+        finally:
+            _wrote()
 
     def _run(self, name: str, params: dict[str, Any], transform: Callable[[Result], T]) -> T:
         q = checked(name, params)
+        try:
+            return self._run_checked(q, params, transform)
+        finally:
+            if q.mode != "read":
+                _wrote()
+
+    def _run_checked(self, q: Query, params: dict[str, Any],
+                     transform: Callable[[Result], T]) -> T:
+        name = q.name
         if q.autocommit:
             access = neo4j.READ_ACCESS if q.mode == "read" else neo4j.WRITE_ACCESS
             with self.session(default_access_mode=access) as session:
                 return transform(session.run(neo4j.Query(q.text, metadata={"query": name}),
                                              params))
+        # no bookmark manager: requests are independent, and a database restored from a
+        # backup could never reach a bookmark taken before (every read would time out)
         return self.driver.execute_query(
             neo4j.Query(q.text, metadata={"query": name}), params,
             routing_=ROUTING[q.mode], database_=self.settings.neo4j_database,
-            result_transformer_=transform)
+            bookmark_manager_=None, result_transformer_=transform)
 
     def fetch(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run the named query and return its records as dicts."""
@@ -122,6 +155,7 @@ class Database:
                 # schema changes cannot share a transaction with data; run each auto-commit
                 with self.session() as session:
                     session.run(neo4j.Query(statement, metadata={"query": name})).consume()
+                _wrote()
             applied.append(name)
         self.fetch("health/await_indexes")
         return applied

@@ -38,6 +38,11 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     # Follower tiers of /v1/influencers?tier= (CM_TIERS; service/tiers.py)
     tiers: Tiers = DEFAULT_TIERS
+    # Read cache (service/api/cache.py), per process: how often the serving run is re-read
+    # (0 = every request), and at most how many answers / bytes of answers are kept.
+    cache_ttl: float = 1.0
+    cache_max_entries: int = 2_000
+    cache_max_bytes: int = 64 * 1024 * 1024
 
 
 def _int(
@@ -56,7 +61,8 @@ def _int(
     return value
 
 
-def _float(env: Mapping[str, str], key: str, default: float, errors: list[str]) -> float:
+def _float(env: Mapping[str, str], key: str, default: float, errors: list[str],
+           zero_ok: bool = False, hi: float = float("inf")) -> float:
     raw = env.get(key)
     if raw is None or raw == "":
         return default
@@ -65,8 +71,10 @@ def _float(env: Mapping[str, str], key: str, default: float, errors: list[str]) 
     except ValueError:
         errors.append(f"{key}: expected a number, got {raw!r}")
         return default
-    if value <= 0:
-        errors.append(f"{key}: must be positive, got {value}")
+    if value < 0 or (value == 0 and not zero_ok):
+        errors.append(f"{key}: must be {'0 or more' if zero_ok else 'positive'}, got {value}")
+    elif value > hi:
+        errors.append(f"{key}: must be at most {hi:g}, got {value:g}")
     return value
 
 
@@ -130,6 +138,9 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
     retry = _float(env, "CM_NEO4J_RETRY_SECONDS", 5.0, errors)
     cors_origins = _origins(env, errors)
     tiers = _tiers(env, errors)
+    cache_ttl = _float(env, "CM_CACHE_TTL", 1.0, errors, zero_ok=True, hi=60.0)
+    cache_entries = _int(env, "CM_CACHE_ENTRIES", 2_000, 0, 1_000_000, errors)
+    cache_bytes = _int(env, "CM_CACHE_MB", 64, 0, 16_384, errors) * 1024 * 1024
     if errors:
         raise SettingsError("invalid configuration:\n  " + "\n  ".join(errors))
     return Settings(
@@ -147,4 +158,7 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
         retry_seconds=retry,
         cors_origins=cors_origins,
         tiers=tiers,
+        cache_ttl=cache_ttl,
+        cache_max_entries=cache_entries,
+        cache_max_bytes=cache_bytes,
     )

@@ -18,6 +18,7 @@ from ..tiers import Tiers, tier_of, tier_range
 from ..vocabulary import TOPIC_PREFIX
 from . import SECURITY, db, settings
 from .answers import InfluencerListSchema, ItemAdoptionSchema, SeedSetSchema
+from .cache import cached_read
 from .serving import decoded, serving_run
 
 blp = Blueprint("influence", __name__, url_prefix="/v1",
@@ -37,6 +38,7 @@ class SeedArgsSchema(ma.Schema):
 
 @blp.route("/influencers")
 @require_role("read")
+@cached_read
 @blp.doc(security=SECURITY)
 @blp.arguments(InfluencerQueryArgsSchema, location="query")
 @blp.response(200, InfluencerListSchema)
@@ -92,6 +94,7 @@ def influencer_json(row: dict[str, Any], topic: str | None, tiers: Tiers) -> dic
 
 @blp.route("/seeds")
 @require_role("read")
+@cached_read
 @blp.doc(security=SECURITY)
 @blp.arguments(SeedArgsSchema, location="query")
 @blp.response(200, SeedSetSchema)
@@ -156,6 +159,7 @@ def seeds(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/items/<path:item>/adoption")
 @require_role("read")
+@cached_read
 @blp.doc(security=SECURITY)
 @blp.response(200, ItemAdoptionSchema)
 def item_adoption(item: str) -> dict[str, Any]:
