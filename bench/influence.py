@@ -16,7 +16,7 @@ import time
 
 from service import neo4j_local
 from service.db import Database
-from service.refresh.influence_metrics import followers as follower_count
+from service.refresh.influence_evidence import followers as follower_count
 from service.refresh.params import RefreshParams
 from service.refresh.pipeline import run_refresh
 from service.refresh.runs import current_run

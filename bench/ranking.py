@@ -1,7 +1,6 @@
 """Ranking benchmark: do influencer rankings name the leaders the generator planted?
 
-    python -m bench.ranking [--seeds 42,7,2024] [--bench] [--offline] [--env-instance]
-                            [--no-write]
+    python -m bench.ranking [--seeds 42,7,2024] [--bench] [--env-instance] [--no-write]
 
 For each graph (the demo preset with each seed; with ``--bench`` also the bench preset,
 seed 42), on the "bench-ranking" Neo4j instance (``--env-instance``: the one CM_NEO4J_*
@@ -11,9 +10,7 @@ preset), refresh with ``RefreshParams()``, then rank the accounts five ways:
 - **service**: ``GET /v1/influencers`` (Flask test client), overall and ``?topic=T``;
 - **followers**: declared followers (else follower edges), the size-buys-reach baseline;
 - **pagerank**: GDS PageRank on the engagement graph (interactions weighted by kind);
-- **engagement rate**: raw interactions received / posts / followers;
-- **offline** (``--offline``): the evidence-weighted score of ``service.influence``
-  computed here from the influence stage's own queries (before it serves).
+- **engagement rate**: raw interactions received / posts / followers.
 
 For a topic T, the baselines rank the accounts about T (a post about T, or engagement
 tagged T received). Figures, against truth.json: **topical** precision@k averaged over
@@ -29,7 +26,7 @@ import argparse
 import json
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -197,11 +194,8 @@ def prepare(settings: Settings, preset: str, seed: int) -> tuple[Path, float]:
         database.close()
 
 
-Ranker = Callable[[Database, Truth, dict[str, set[str]]], Ranking]
-
-
-def run_graph(settings: Settings, preset: str, seed: int,
-              offline: Ranker | None) -> tuple[dict[str, Figures], Truth, float]:
+def run_graph(settings: Settings, preset: str,
+              seed: int) -> tuple[dict[str, Figures], Truth, float]:
     """Every ranking's figures on one generated graph."""
     folder, refresh_s = prepare(settings, preset, seed)
     truth = Truth.read(folder / "truth.json")
@@ -210,8 +204,6 @@ def run_graph(settings: Settings, preset: str, seed: int,
         about = topics_about(database)
         rankings = {"service": service_ranking(settings, truth),
                     **baselines(database, truth, about)}
-        if offline is not None:
-            rankings["offline"] = offline(database, truth, about)
     finally:
         database.close()
     return {name: figures(r, truth) for name, r in rankings.items()}, truth, refresh_s
@@ -247,25 +239,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.ranking")
     parser.add_argument("--seeds", default="42,7,2024", help="demo preset seeds")
     parser.add_argument("--bench", action="store_true", help="also the bench preset (seed 42)")
-    parser.add_argument("--offline", action="store_true",
-                        help="also the evidence-weighted score computed offline")
     parser.add_argument("--env-instance", action="store_true",
                         help="the Neo4j named by CM_NEO4J_* / NEO4J_URI, not bench-ranking")
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
     args = parser.parse_args(argv)
     settings = load_settings(os.environ) if args.env_instance else instance_settings(
         "bench-ranking")
-    offline: Ranker | None = None
-    if args.offline:
-        from .ranking_offline import offline_ranking
-
-        offline = offline_ranking
     graphs = [("demo", int(s)) for s in args.seeds.split(",")]
     graphs += [("bench", 42)] if args.bench else []
     results, details = [], []
     try:
         for preset, seed in graphs:
-            figs, truth, refresh_s = run_graph(settings, preset, seed, offline)
+            figs, truth, refresh_s = run_graph(settings, preset, seed)
             name = f"{preset} seed {seed}"
             print(f"{name}: refresh {refresh_s:.1f} s", flush=True)
             results.append((name, truth, figs))
@@ -278,7 +263,7 @@ def main(argv: list[str] | None = None) -> None:
         "Graphs: `community-map generate --preset P --seed S` (planted communities, leaders, "
         "topics, 3 inauthentic accounts with bought followers, passive giants, engagement "
         "pods, tiny accounts; truth.json), loaded and refreshed with default parameters. "
-        "Command: `python -m bench.ranking" + (" --offline" if args.offline else "")
+        "Command: `python -m bench.ranking --seeds " + args.seeds
         + (" --bench" if args.bench else "") + "`.", "",
         "Topical precision@k: for each topic, the share of its planted leaders (leaders of "
         "the communities about it; k = their number) in the ranking's top k, averaged over "

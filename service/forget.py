@@ -8,7 +8,8 @@ One write transaction (all or nothing, retried whole by the driver):
    top-k baselines; the set's ``redacted`` counter says entries were taken out and its
    spreads were simulated with them), community leaders and brokers (a label naming it
    as top leader names the next one), early adopters of items, and map labels;
-3. delete its per-run metrics, its posts, then the node with every relationship;
+3. delete its per-run topic scores and metrics, its posts, then the node with every
+   relationship;
 4. record the deletion as ``(:AccountDeletion {id, at, by})`` — who asked and when, never
    which account — and bump the data version so the next ``refresh --if-changed`` runs.
 

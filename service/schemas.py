@@ -19,6 +19,7 @@ from .fields import (  # noqa: F401 - the limits are part of this module's vocab
 )
 from .refresh.params import RefreshParamsSchema
 from .rowcheck import PlainRows
+from .tiers import TIER_NAMES
 from .vocabulary import KINDS
 
 # Rows allowed per ingest request; the app sets it from CM_MAX_ROWS for each request.
@@ -328,6 +329,24 @@ class AccountSchemaOut(ma.Schema):
     community_label = ma.fields.String(allow_none=True)
     leader_rank = ma.fields.Integer(allow_none=True)
     scores = ma.fields.Dict(allow_none=True)
-    influence = ma.fields.Dict(allow_none=True)
+    influence: ma.fields.Field = ma.fields.Dict(allow_none=True)  # api.answers nests it
     adopter_categories = ma.fields.Dict()
 
+
+# ---------------------------------------------------------------------------- influencers
+# /v1/influencers and the ``influence`` of /v1/accounts/<id> (issue 10): every score
+# component with the counts it rests on. Shrunk shares carry a 90% interval.
+
+
+class InfluencerQueryArgsSchema(ma.Schema):
+    """Filters of the influencer ranking."""
+
+    topic = ma.fields.String(load_default=None, validate=ma.validate.Length(1, MAX_TOPIC_LENGTH),
+                             metadata={"description": "rank by topic score (fit x topical "
+                                                      "pull) among accounts about it"})
+    community = ma.fields.String(load_default=None, validate=ma.validate.Length(1, 64))
+    tier = ma.fields.String(load_default=None, validate=ma.validate.OneOf(TIER_NAMES),
+                            metadata={"description": "follower tier (bounds: CM_TIERS)"})
+    min_followers = ma.fields.Integer(load_default=0,
+                                      validate=ma.validate.Range(0, MAX_FOLLOWERS))
+    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 100))

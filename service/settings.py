@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .keys import ApiKey, dev_keys, parse_api_keys
 from .neo4j_local import LocalNeo4j, local_from_env
+from .tiers import DEFAULT_TIERS, Tiers, parse_tiers
 
 MAX_ROWS_LIMIT = 50_000
 
@@ -35,6 +36,8 @@ class Settings:
     retry_seconds: float = 5.0
     # Browser origins allowed to call the API cross-origin (CORS); none by default.
     cors_origins: tuple[str, ...] = ()
+    # Follower tiers of /v1/influencers?tier= (CM_TIERS; service/tiers.py)
+    tiers: Tiers = DEFAULT_TIERS
     # Read cache (service/api/cache.py), per process: how often the serving run is re-read
     # (0 = every request), and at most how many answers / bytes of answers are kept.
     cache_ttl: float = 1.0
@@ -86,6 +89,17 @@ def _origins(env: Mapping[str, str], errors: list[str]) -> tuple[str, ...]:
     return origins
 
 
+def _tiers(env: Mapping[str, str], errors: list[str]) -> Tiers:
+    """CM_TIERS: follower tiers as name:lower_bound pairs (service/tiers.py)."""
+    if not env.get("CM_TIERS", "").strip():
+        return DEFAULT_TIERS
+    try:
+        return parse_tiers(env["CM_TIERS"])
+    except ValueError as exc:
+        errors.append(f"CM_TIERS: {exc}")
+        return DEFAULT_TIERS
+
+
 def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settings:
     """Validate the environment mapping into Settings, or raise SettingsError listing all."""
     errors: list[str] = []
@@ -123,6 +137,7 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
     timeout = _float(env, "CM_NEO4J_CONNECT_TIMEOUT", 5.0, errors)
     retry = _float(env, "CM_NEO4J_RETRY_SECONDS", 5.0, errors)
     cors_origins = _origins(env, errors)
+    tiers = _tiers(env, errors)
     cache_ttl = _float(env, "CM_CACHE_TTL", 1.0, errors, zero_ok=True, hi=60.0)
     cache_entries = _int(env, "CM_CACHE_ENTRIES", 2_000, 0, 1_000_000, errors)
     cache_bytes = _int(env, "CM_CACHE_MB", 64, 0, 16_384, errors) * 1024 * 1024
@@ -142,6 +157,7 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
         connection_timeout=timeout,
         retry_seconds=retry,
         cors_origins=cors_origins,
+        tiers=tiers,
         cache_ttl=cache_ttl,
         cache_max_entries=cache_entries,
         cache_max_bytes=cache_bytes,

@@ -90,7 +90,7 @@ def mentions(database: Database, account_id: str, handle: str | None) -> int:
         "  OR ($handle IS NOT NULL AND n.label ENDS WITH ' · ' + $handle))) "
         "OR (n:ItemAdoption AND n.earlyAdopterLeaders CONTAINS $needle) "
         "OR (n:MapLevel AND $handle IS NOT NULL AND n.communities CONTAINS ' · ' + $handle) "
-        "OR (n:AccountMetrics AND n.accountId = $id) "
+        "OR (n:AccountMetrics AND n.accountId = $id) OR (n:TopicScore AND n.accountId = $id) "
         "RETURN count(n)", needle=needle, handle=handle, id=account_id))
 
 
@@ -108,7 +108,10 @@ def test_delete_account_removes_every_trace(world: Database, client: FlaskClient
                          id=victim),
         "memberships": 2,  # one per retained run
         "account_metrics": 2,
+        "topic_scores": one(world, "MATCH (t:TopicScore {accountId: $id}) RETURN count(t)",
+                            id=victim),
     }
+    assert expected["topic_scores"] >= 2  # a top leader has topics, in both runs
     assert mentions(world, victim, handle) > 0
     version = one(world, "MATCH (v:DataVersion) RETURN v.version")
     seeds_before = client.get("/v1/seeds?k=3", headers=auth("read")).get_json()

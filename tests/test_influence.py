@@ -1,6 +1,5 @@
 """Pure unit tests of ``service.influence``: Rogers adopter categories (cut points and the
-tie rule), audience quality, engagement rate, the influencer score, topic affinity and the
-independent-cascade simulator. No database.
+tie rule) and the evidence-weighted influencer and topic scores. No database.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ import pytest
 
 from service import influence as inf
 from service.evidence import Prior
-from service.influence import Audience, Cascade
 
 EXPECTED_200 = {"innovator": 5, "early_adopter": 27, "early_majority": 68,
                 "late_majority": 68, "laggard": 32}
@@ -91,184 +89,6 @@ def test_category_counts_lists_every_category() -> None:
     assert inf.category_counts(["laggard", "laggard"])["laggard"] == 2
 
 
-# ---------------------------------------------------------------------------- audience quality
-
-
-def test_no_followers_is_no_data_not_zero() -> None:
-    score, evidence = inf.audience_quality(Audience(followers=0, engaged=0, passive=0))
-    assert score is None
-    assert evidence["followers"] == 0
-    assert "no data" in evidence["note"]
-
-
-def test_healthy_audience_scores_full_marks() -> None:
-    score, evidence = inf.audience_quality(
-        Audience(followers=100, engaged=30, passive=0, burst_peak=0, reciprocal_share=0.0))
-    assert score == pytest.approx(100.0)
-    assert evidence["components"] == {"engaged_followers": 1.0, "active_followers": 1.0,
-                                      "steady_growth": 1.0, "independent_engagement": 1.0}
-    assert evidence["engaged_followers_share"] == pytest.approx(0.3)
-
-
-def test_passive_and_bursty_audiences_score_lower() -> None:
-    base = Audience(followers=1000, engaged=200, passive=50, burst_peak=20, reciprocal_share=0.2)
-    good, _ = inf.audience_quality(base)
-    passive, ev_p = inf.audience_quality(
-        Audience(followers=1000, engaged=200, passive=900, burst_peak=20, reciprocal_share=0.2))
-    bursty, ev_b = inf.audience_quality(
-        Audience(followers=1000, engaged=200, passive=50, burst_peak=950, reciprocal_share=0.2))
-    bought, ev = inf.audience_quality(
-        Audience(followers=10_000, engaged=3, passive=9_990, burst_peak=10_000))
-    assert good is not None and passive is not None and bursty is not None
-    assert bought is not None
-    assert passive < good and bursty < good
-    assert bought < min(passive, bursty)
-    assert ev_p["passive_followers_share"] == 0.9
-    assert ev_b["largest_one_day_follow_burst"] == 950
-    assert ev["components"]["engaged_followers"] < 0.01
-    assert ev["components"]["active_followers"] == pytest.approx(0.001)
-    assert ev["components"]["steady_growth"] == 0.0
-    # only independent engagement (no reciprocity) is left: 10 of 100
-    assert bought == pytest.approx(10.0, abs=0.2)
-
-
-def test_reciprocal_engagement_lowers_quality() -> None:
-    plain, _ = inf.audience_quality(Audience(followers=50, engaged=10, reciprocal_share=0.0))
-    pods, ev = inf.audience_quality(Audience(followers=50, engaged=10, reciprocal_share=1.0))
-    assert plain is not None and pods is not None
-    assert plain - pods == pytest.approx(10.0)
-    assert ev["reciprocal_engagement_share"] == 1.0
-
-
-def test_bursts_are_ignored_for_tiny_audiences() -> None:
-    _, evidence = inf.audience_quality(Audience(followers=5, engaged=1, burst_peak=5))
-    assert evidence["components"]["steady_growth"] == 1.0
-
-
-# ---------------------------------------------------------------------------- engagement rate
-
-
-def test_engagement_rate() -> None:
-    assert inf.engagement_rate(received=60, posts=3, followers=100) == pytest.approx(0.2)
-    assert inf.engagement_rate(received=0, posts=3, followers=100) == 0.0
-    assert inf.engagement_rate(received=10, posts=0, followers=100) is None
-    assert inf.engagement_rate(received=10, posts=5, followers=0) is None
-    assert inf.engagement_rate(received=0, posts=0, followers=0) is None
-
-
-# ---------------------------------------------------------------------------- influencer score
-
-
-def test_influencer_score_leaves_out_missing_components() -> None:
-    full: dict[str, float | None] = {"community_leadership": 1.0, "engagement_rate": 0.0,
-                                     "audience_quality": 0.5, "mobilisation": 1.0}
-    assert inf.influencer_score(full) == pytest.approx(0.35 + 0.15 + 0.20)
-    # missing data does not count as zero: the remaining weights are renormalised
-    partial = {"community_leadership": 1.0, "engagement_rate": None, "audience_quality": 0.5,
-               "mobilisation": None}
-    assert inf.influencer_score(partial) == pytest.approx((0.35 + 0.15) / 0.65)
-    assert inf.influencer_score({"community_leadership": 0.4}) == pytest.approx(0.4)
-    assert inf.influencer_score({"mobilisation": 0.0}) == 0.0
-    assert inf.influencer_score({}) == 0.0
-    assert inf.influencer_score(dict.fromkeys(inf.INFLUENCER_WEIGHTS)) == 0.0
-
-
-def test_influencer_weights_sum_to_one() -> None:
-    assert sum(inf.INFLUENCER_WEIGHTS.values()) == pytest.approx(1.0)
-    assert sum(inf.QUALITY_WEIGHTS.values()) == pytest.approx(1.0)
-
-
-# ---------------------------------------------------------------------------- topic affinity
-
-
-def test_topic_affinity_weighs_received_engagement_more() -> None:
-    aff = inf.topic_affinity({"tea": 3, "coffee": 1}, {"tea": 4})
-    assert aff == {"tea": pytest.approx(0.4 * 0.75 + 0.6 * 1.0),
-                   "coffee": pytest.approx(0.4 * 0.25)}
-    # what the audience responds to outweighs what the account posts about
-    aff = inf.topic_affinity({"tea": 1}, {"coffee": 1})
-    assert aff["coffee"] > aff["tea"]
-    assert aff == {"tea": 0.4, "coffee": 0.6}
-
-
-def test_topic_affinity_with_one_source_only() -> None:
-    assert inf.topic_affinity({"tea": 2, "coffee": 2}, {}) == {"tea": 0.5, "coffee": 0.5}
-    assert inf.topic_affinity({}, {"tea": 3, "coffee": 1}) == {"tea": 0.75, "coffee": 0.25}
-    assert inf.topic_affinity({}, {}) == {}
-    values = inf.topic_affinity({"a": 1, "b": 2, "c": 3}, {"a": 5, "d": 1}).values()
-    assert all(0.0 <= v <= 1.0 for v in values)
-
-
-# ---------------------------------------------------------------------------- cascade
-
-
-def chain(n: int) -> list[tuple[str, str, int]]:
-    return [(f"n{i}", f"n{i + 1}", 1) for i in range(n - 1)]
-
-
-def test_spread_with_certain_propagation_covers_the_chain() -> None:
-    cascade = Cascade(chain(12), p=1 - 1e-12)
-    assert cascade.spread(["n0"], runs=50) == 12.0
-    assert cascade.spread(["n5"], runs=50) == 7.0  # only downstream (directed)
-    assert cascade.spread(["n0", "n3"], runs=20) == 12.0  # overlapping seeds count once
-    assert cascade.spread(["n0", "n0"], runs=20) == 12.0  # a repeated seed counts once
-    ring = Cascade([*chain(6), ("n5", "n0", 1)], p=1 - 1e-12)
-    assert ring.spread(["n3"], runs=20) == 6.0  # cycles terminate, nobody counts twice
-
-
-def test_spread_with_negligible_propagation_is_the_seeds() -> None:
-    cascade = Cascade(chain(12), p=1e-12)
-    assert cascade.spread(["n0"], runs=50) == 1.0
-    assert cascade.spread(["n0", "n4", "n8"], runs=50) == 3.0
-    assert cascade.spread(["nobody"], runs=5) == 1.0  # a seed outside the graph is itself
-    assert cascade.spread([]) == 0.0
-
-
-def test_parallel_edges_raise_the_activation_probability() -> None:
-    once = Cascade([("a", "b", 1)], p=0.3)
-    five = Cascade([("a", "b", 5)], p=0.3)
-    assert five.spread(["a"], runs=4000) - 1 == pytest.approx(1 - 0.7**5, abs=0.03)
-    assert once.spread(["a"], runs=4000) - 1 == pytest.approx(0.3, abs=0.03)
-    # two separate pairs of the same accounts are two independent trials
-    split = Cascade([("a", "b", 2), ("a", "b", 3)], p=0.3)
-    assert split.spread(["a"], runs=4000) - 1 == pytest.approx(1 - 0.7**5, abs=0.03)
-
-
-def test_spread_is_reproducible_with_a_fixed_seed() -> None:
-    rng = random.Random(3)
-    pairs = [(f"v{rng.randrange(60)}", f"v{rng.randrange(60)}", rng.randint(1, 4))
-             for _ in range(400)]
-    cascade = Cascade(pairs, p=0.05)
-    seeds = ["v1", "v2", "v3"]
-    first = cascade.spread(seeds, runs=100, seed=11)
-    assert cascade.spread(seeds, runs=100, seed=11) == first
-    assert Cascade(pairs, p=0.05).spread(seeds, runs=100, seed=11) == first
-    assert 3.0 <= first <= 60.0
-    spreads = {cascade.spread(seeds, runs=100, seed=s) for s in range(5)}
-    assert len(spreads) > 1  # the seed really drives the simulation
-
-
-def test_prefix_spreads() -> None:
-    cascade = Cascade(chain(10), p=1e-12)
-    order = ["n0", "n2", "n4", "n6"]
-    assert inf.prefix_spreads(cascade, order, [1, 2, 4]) == {1: 1.0, 2: 2.0, 4: 4.0}
-    certain = Cascade(chain(10), p=1 - 1e-12)
-    assert inf.prefix_spreads(certain, ["n5", "n0"], [1, 2], runs=10) == {1: 5.0, 2: 10.0}
-    a = inf.prefix_spreads(Cascade(chain(30), p=0.5), [f"n{i}" for i in range(0, 30, 3)],
-                           [1, 5, 10], seed=5)
-    b = inf.prefix_spreads(Cascade(chain(30), p=0.5), [f"n{i}" for i in range(0, 30, 3)],
-                           [1, 5, 10], seed=5)
-    assert a == b
-    assert a[1] <= a[5] <= a[10]
-
-
-def test_clamp01() -> None:
-    assert inf.clamp01(float("nan")) == 0.0
-    assert inf.clamp01(-1.0) == 0.0
-    assert inf.clamp01(3.0) == 1.0
-    assert inf.clamp01(0.25) == 0.25
-
-
 # ----------------------------------------------------- evidence-weighted scores (issue 10)
 
 LEADER, TINY, GIANT = 0, slice(1, 16), 16
@@ -294,7 +114,7 @@ def population() -> tuple[inf.AccountEvidence, inf.TopicEvidence]:
         responders=col(10, 1, 0, 2), community_responders=col(10, 1, 0, 2),
         community=np.zeros(N, dtype=np.int64), community_size=col(40, 40, 40, 40),
         calls=col(0, 0, 0, 0), call_responders=col(0, 0, 0, 0),
-        leadership=col(0.1, 0.1, 0.1, 0.1))
+        leadership=col(0.1, 0.1, 0.1, 0.1), community_active=col(40, 40, 40, 40))
     tea = inf.TopicEvidence(
         posts_about=col(5, 1, 20, 0), post_tags=col(8, 1, 30, 3),
         received_about=col(14, 1, 0, 0), received_tags=col(20, 1, 0, 3),
@@ -362,13 +182,20 @@ def test_missing_component_counts_as_the_prior() -> None:
 
 def test_returned_engagement_scales_leadership_down() -> None:
     ev, _ = population()
-    independent = ev.independent.copy()
-    independent[LEADER] = 0.0  # everyone who engages with it, it engages back (a pod)
-    ring = inf.influencer_scores(replace(ev, independent=independent))
     plain = inf.influencer_scores(ev)
-    assert ring.components["community_leadership"][LEADER] < 0.5 * plain.components[
-        "community_leadership"][LEADER]
-    assert ring.score[LEADER] < plain.score[LEADER]
+    lead = plain.components["community_leadership"][LEADER]
+    found = []
+    for independent, weight in ((12.0, 20.0), (0.0, 20.0), (0.0, 200.0)):
+        # 12 of 20 units not returned (a conversation); none of 20, none of 200 (a pod:
+        # the less evidence, the more it is shrunk toward everyone's independence)
+        ind, eng = ev.independent.copy(), ev.engagement.copy()
+        ind[LEADER], eng[LEADER] = independent, weight
+        ring = inf.influencer_scores(replace(ev, independent=ind, engagement=eng))
+        found.append(ring.components["community_leadership"][LEADER])
+        assert ring.score[LEADER] < plain.score[LEADER]
+    talker, small_ring, big_ring = found
+    assert lead > talker > small_ring > big_ring
+    assert talker > 0.6 * lead and small_ring < 0.5 * lead and big_ring < 0.1 * lead
 
 
 def test_leadership_is_relative_to_the_community() -> None:
@@ -381,3 +208,62 @@ def test_leadership_is_relative_to_the_community() -> None:
     assert lead[0] == pytest.approx(1.0) and lead[8] == pytest.approx(1.0)
     assert lead[1] == pytest.approx(0.5) and lead[9] == pytest.approx(0.5)
     assert lead[GIANT] == 0.0  # outside communities
+
+
+def test_weights_sum_to_one() -> None:
+    assert sum(inf.SCORE_WEIGHTS.values()) == pytest.approx(1.0)
+    assert sum(inf.QUALITY_WEIGHTS.values()) == pytest.approx(1.0)
+    assert sum(inf.AFFINITY_WEIGHTS.values()) == pytest.approx(1.0)
+
+
+def test_passive_bursty_and_bought_audiences_score_lower() -> None:
+    # the same 1,000-follower audience three ways, and a bought one, among the population
+    ev, _ = population()
+    base = dict(follower_edges=1000, engaged_followers=200, passive_followers=50, burst_peak=20)
+    variants = [base, {**base, "passive_followers": 900}, {**base, "burst_peak": 950},
+                {"follower_edges": 10_000, "engaged_followers": 3, "passive_followers": 9_990,
+                 "burst_peak": 10_000}]
+    columns = {k: getattr(ev, k).copy() for k in base}
+    for row, values in zip((1, 2, 3, 4), variants, strict=True):
+        for k, v in values.items():
+            columns[k][row] = v
+    quality = inf.influencer_scores(replace(ev, **columns)).components["audience_quality"]
+    good, passive, bursty, bought = quality[1:5]
+    assert passive < good and bursty < good
+    assert bought < min(passive, bursty)
+    # 10,000 followers of which 3 engage, all passive, all in one day: only the
+    # independent-engagement part (a tenth of the score) is left
+    assert bought < 0.11
+
+
+def test_reciprocal_engagement_lowers_audience_quality() -> None:
+    ev, _ = population()
+    independent = ev.independent.copy()
+    independent[LEADER] = 0.0  # all of its 20 received comes from accounts it engages back
+    pods = inf.influencer_scores(replace(ev, independent=independent))
+    plain = inf.influencer_scores(ev)
+    part = pods.estimates["independent_engagement"]
+    assert part.successes[LEADER] == 0 and part.trials[LEADER] == 20
+    assert pods.components["audience_quality"][LEADER] < plain.components[
+        "audience_quality"][LEADER]
+
+
+def test_subsets_keep_each_accounts_numbers() -> None:
+    ev, tea = population()
+    overall = inf.influencer_scores(ev)
+    rows = np.array([GIANT, LEADER, 3])
+    part = overall.take(rows)
+    assert part.score.tolist() == overall.score[rows].tolist()
+    assert part.estimates["community_pull"].trials.tolist() == [39, 39, 39]
+    assert ev.take(rows).responders.tolist() == [0, 10, 1]
+    assert tea.take(rows).posts_about.tolist() == [20, 5, 1]
+
+
+def test_a_follow_cluster_is_no_community_to_lead() -> None:
+    ev, _ = population()
+    plain = inf.influencer_scores(ev).components["community_leadership"]
+    follows = inf.influencer_scores(replace(ev, community_active=ev.community_active * 0))
+    assert (follows.components["community_leadership"] == 0.0).all()
+    quiet = inf.influencer_scores(replace(ev, community_active=ev.community_active * 0.2))
+    # 8 of 40 members interact: 20% of the 30% that makes a community fully alive
+    assert quiet.components["community_leadership"] == pytest.approx(plain * 0.2 / 0.3)

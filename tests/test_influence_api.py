@@ -148,7 +148,10 @@ def test_engaged_small_account_ranks_above_big_passive_audience(
     assert small["followers_count"] == 300
     assert big["components"]["audience_quality"] < small["components"]["audience_quality"]
     assert big["components"]["engagement_rate"] < small["components"]["engagement_rate"]
-    assert big["components"]["mobilisation"] is None  # no calls to action: left out
+    # no calls to action: the prior (nobody in this graph calls, so 0), on no evidence
+    assert big["components"]["mobilisation"] == 0.0
+    assert big["evidence"]["mobilisation"]["calls"] == 0
+    assert big["evidence"]["mobilisation"]["possible_answers"] == 0
     assert big["components"]["community_leadership"] < 0.5  # follows do not make leaders
 
     # the evidence says why: nobody engages, everyone is passive, all arrived in a day
@@ -167,8 +170,12 @@ def test_engaged_small_account_ranks_above_big_passive_audience(
     assert aq_small["engaged_followers_share"] == 0.1
     assert aq_small["passive_followers_share"] == 0.0
     assert aq_small["largest_one_day_follow_burst"] == 1
-    assert aq_small["components"]["active_followers"] == 1.0
-    assert aq_small["components"]["steady_growth"] > 0.99
+    # 300 of 300 followers active, shrunk with the prior's floor of 10 pseudo-followers
+    # toward the pooled share of the two audiences, 300 / 10,300
+    assert aq_small["components"]["active_followers"] == pytest.approx(
+        (300 + 10 * 300 / 10_300) / 310, abs=1e-4)
+    assert aq_small["components"]["steady_growth"] == pytest.approx(  # 299 of 300, shrunk
+        (299 + 10 * 299 / 10_300) / 310, abs=1e-4)
     assert aq_small["score"] > 50
 
 
@@ -252,15 +259,25 @@ def test_answered_calls_to_action_score_higher_mobilisation(
     assert mob_a["community_share"] == 0.8
     # ignored calls are a measured zero, not missing data
     assert mob_b["community_share"] == 0.0
-    assert a["influence"]["components"]["mobilisation"] == 0.8
-    assert b["influence"]["components"]["mobilisation"] == 0.0
+    # the component rests on the answers of members, less those the leader engages back
+    # beyond chance (lead_a replies to a0, one of its 10 fellow members: of the 24 answers,
+    # a0's 3 come back where chance explains 2.4), and is shrunk toward the pooled share of
+    # everyone's calls, (23.4 + 0) / 60 = 0.39, with the prior's floor of 10
+    # pseudo-answers: (23.4 + 3.9) / (30 + 10); ignored calls: (0 + 3.9) / 40
+    ev_a, ev_b = (x["influence"]["evidence"]["mobilisation"] for x in (a, b))
+    assert (ev_a["answers"], ev_a["possible_answers"], ev_a["calls"]) == (23.4, 30, 3)
+    assert (ev_b["answers"], ev_b["possible_answers"], ev_b["calls"]) == (0, 30, 3)
+    assert a["influence"]["components"]["mobilisation"] == pytest.approx(0.6825)
+    assert b["influence"]["components"]["mobilisation"] == pytest.approx(0.0975)
     assert a["influence"]["influencer_score"] > b["influence"]["influencer_score"]
     assert mob_a["follower_share"] is None  # no follow edges: no data
 
     # an account without calls to action: "no data", which is not zero
     quiet = influence_of(client, "a3")["mobilisation"]
     assert quiet == {"calls": 0, "community_share": None, "follower_share": None}
-    assert influence_of(client, "a3")["components"]["mobilisation"] is None
+    # ... and its component is the prior, 0.39, resting on no evidence
+    assert influence_of(client, "a3")["components"]["mobilisation"] == pytest.approx(0.39)
+    assert influence_of(client, "a3")["evidence"]["mobilisation"]["possible_answers"] == 0
 
     ranked = {r["id"]: r for r in ranking(client)}
     assert ranked["lead_a"]["score"] > ranked["lead_b"]["score"]
@@ -506,3 +523,154 @@ def test_seed_sets_do_not_depend_on_storage_order(
         refresh(clean_db)
         found.append([s["id"] for s in get(client, "/v1/seeds?k=4")["seeds"]])
     assert found[0] == found[1]
+
+
+# ------------------------------------------------------------------------------ issue 10 ranking
+
+
+TEA_MEMBERS = [f"m{i:02d}" for i in range(10)]
+LURKERS = [f"lurk{i:02d}" for i in range(10)]
+TINY = [f"tiny{i:02d}" for i in range(15)]
+GIANT_FANS = [f"fan{i:03d}" for i in range(300)]
+
+
+def load_tea_world(database: Database) -> None:
+    """``lead``: 20 followers (its ten community members and ten who never interact),
+    eight posts (five about tea, three about cooking); each member likes one of its tea
+    posts and comments on one more post (four on tea, six on cooking): 20 interactions,
+    14 about tea, from 10 distinct responders it never engages back; the members also like
+    each other. Fifteen ``tiny`` accounts: one tea post, one like about tea from one
+    follower, a second follower who never interacts. ``giant``: 50,000 declared followers
+    (300 in the graph, none of whom interacts), twenty tea posts, no response at all."""
+    at = T0 - timedelta(days=30)
+    write(database, "accounts", [
+        {"id": "lead", "handle": "@lead", "followers_count": 20},
+        {"id": "giant", "handle": "@giant", "followers_count": 50_000},
+        *({"id": t, "handle": f"@{t}", "followers_count": 2} for t in TINY)])
+    posts = [post(f"lead-{k}", "lead", at + timedelta(days=k), ["tea" if k < 5 else "cooking"])
+             for k in range(8)]
+    posts += [post(f"{t}-0", t, at + timedelta(days=1), ["tea"]) for t in TINY]
+    posts += [post(f"giant-{k}", "giant", at + timedelta(days=k), ["tea"]) for k in range(20)]
+    write(database, "posts", posts)
+    write(database, "follows", [
+        *({"follower": f, "followee": "lead", "since": DAY - timedelta(days=300 - i)}
+          for i, f in enumerate(TEA_MEMBERS + LURKERS)),
+        *({"follower": f"{who}-{t}", "followee": t, "since": DAY - timedelta(days=j)}
+          for t in TINY for j, who in enumerate(("liker", "quiet"))),
+        *({"follower": f, "followee": "giant", "since": DAY - timedelta(days=i % 200)}
+          for i, f in enumerate(GIANT_FANS))])
+    rows = []
+    for i, m in enumerate(TEA_MEMBERS):
+        rows.append(act(m, "lead", "like", at + timedelta(days=i % 5, hours=2), f"lead-{i % 5}",
+                        ["tea"]))
+        second = (i + 1) % 5 if i < 4 else 5 + i % 3
+        rows.append(act(m, "lead", "comment", at + timedelta(days=second, hours=3 + i),
+                        f"lead-{second}", ["tea" if second < 5 else "cooking"]))
+        nxt = TEA_MEMBERS[(i + 1) % len(TEA_MEMBERS)]
+        rows.append(act(m, nxt, "like", at + timedelta(days=9, minutes=i)))
+    rows += [act(f"liker-{t}", t, "like", at + timedelta(days=1, hours=5), f"{t}-0", ["tea"])
+             for t in TINY]
+    write(database, "interactions", rows)
+
+
+def test_topic_leader_ranks_above_one_like_accounts_and_a_passive_giant(
+    client: FlaskClient, clean_db: Database
+) -> None:
+    load_tea_world(clean_db)
+    result = run_refresh(clean_db, RefreshParams())  # default minimum community size (5)
+    assert result.status == "succeeded", result.error
+
+    for query in ("?topic=tea", ""):
+        ranked = ranking(client, query.replace("?", "&"))
+        ids = [r["id"] for r in ranked]
+        assert ids[0] == "lead", (query, ids[:5])
+        assert set(TINY) <= set(ids), query
+        # the giant comes after every tiny account (overall: not even in the top 100)
+        assert "giant" not in ids or ids.index("giant") > max(ids.index(t) for t in TINY)
+        assert ranked[0]["score"] > max(r["score"] for r in ranked if r["id"] in TINY)
+    giant_overall = influence_of(client, "giant")["influencer_score"]
+    assert giant_overall < min(influence_of(client, t)["influencer_score"] for t in TINY)
+    tea = get(client, "/v1/influencers?topic=tea&limit=100")["influencers"]
+    assert {r["id"] for r in tea} == {"lead", "giant", *TINY}  # only accounts about tea
+    giant = next(r for r in tea if r["id"] == "giant")
+    assert giant["components"]["topic_relevance"] > 0.9  # all about tea ...
+    assert giant["components"]["reach"] == 0.0  # ... and nobody answers
+    assert giant["components"]["community_leadership"] == 0.0  # a follow-only cluster
+
+
+def test_influencer_evidence_counts_match_the_graph(
+    client: FlaskClient, clean_db: Database
+) -> None:
+    load_tea_world(clean_db)
+    assert run_refresh(clean_db, RefreshParams()).status == "succeeded"
+    community = get(client, "/v1/accounts/lead")["community_id"]
+    size = next(c["size"] for c in get(client, "/v1/communities?limit=100")["communities"]
+                if c["id"] == community)
+    assert size >= 11  # the lead and its ten members at least
+
+    lead = get(client, "/v1/influencers?topic=tea&limit=1")["influencers"][0]
+    assert (lead["id"], lead["followers"], lead["followers_count"], lead["tier"]) == \
+        ("lead", 20, 20, "nano")
+    ev = lead["evidence"]
+    assert ev["reach"]["responders"] == 10  # distinct accounts answering about tea
+    assert ev["reach"]["most_responders"] == 10
+    assert ev["community_pull"]["responders_in_community"] == 10
+    assert ev["community_pull"]["community_others"] == size - 1
+    relevance = ev["topic_relevance"]
+    assert (relevance["posts"]["about"], relevance["posts"]["tagged"]) == (5, 8)
+    assert (relevance["engagement"]["about"], relevance["engagement"]["tagged"]) == (14, 20)
+    assert lead["components"]["topic_relevance"] == relevance["value"] == 1.0
+    parts = ev["audience_quality"]["parts"]
+    assert (parts["engaged_followers"]["successes"], parts["engaged_followers"]["trials"]) \
+        == (10, 20)
+    assert parts["active_followers"]["successes"] == 10  # the ten lurkers never interact
+    assert (parts["independent_engagement"]["successes"],
+            parts["independent_engagement"]["trials"]) == (40, 40)  # 10 likes + 10 comments x 3
+    rate = ev["engagement_rate"]
+    assert (rate["interactions"], rate["posts"], rate["followers"]) == (20, 8, 20)
+    assert ev["mobilisation"]["calls"] == 0 and ev["mobilisation"]["possible_answers"] == 0
+    for name in ("community_pull", "mobilisation"):
+        low, high = ev[name]["interval"]
+        assert low <= ev[name]["value"] <= high
+
+    # the same components and evidence, overall, in the ranking and on the account
+    overall = get(client, "/v1/influencers?limit=1")["influencers"][0]
+    account = get(client, "/v1/accounts/lead")["influence"]
+    assert overall["id"] == "lead"
+    assert overall["components"] == account["components"]
+    assert overall["evidence"] == account["evidence"]
+    assert account["evidence"]["reach"]["responders"] == 10  # overall: the same ten
+    assert account["responders"] == 10 and account["community_responders"] == 10
+    assert account["topic_scores"]["tea"]["score"] == lead["score"]
+    tiny = get(client, "/v1/accounts/tiny03")
+    assert tiny["community_id"] is None  # three accounts: too few for a community
+    ev = tiny["influence"]["evidence"]
+    assert ev["reach"]["responders"] == 1
+    assert ev["community_pull"]["community_others"] == 0  # no community: the prior
+    rate = ev["engagement_rate"]
+    assert (rate["interactions"], rate["posts"], rate["followers"]) == (1, 1, 2)
+
+
+def test_influencer_filters_tier_min_followers_and_community(
+    client: FlaskClient, clean_db: Database
+) -> None:
+    load_tea_world(clean_db)
+    assert run_refresh(clean_db, RefreshParams()).status == "succeeded"
+
+    def ids(query: str) -> list[str]:
+        return [r["id"] for r in get(client, f"/v1/influencers?limit=100&{query}")
+                ["influencers"]]
+
+    assert ids("topic=tea&tier=mid") == ["giant"]  # 50,000 declared followers
+    assert ids("tier=mega") == []
+    assert set(ids("topic=tea&tier=nano")) == {"lead", *TINY}
+    assert ids("topic=tea&min_followers=10") == ["lead", "giant"]
+    assert ids("topic=tea&tier=nano&min_followers=3") == ["lead"]
+    community = get(client, "/v1/accounts/lead")["community_id"]
+    inside = ids(f"community={community}")
+    assert inside[0] == "lead" and set(inside) <= {"lead", *TEA_MEMBERS, *LURKERS}
+    assert ids(f"topic=tea&community={community}") == ["lead"]
+    body = get(client, "/v1/influencers?tier=nano&min_followers=5")
+    assert (body["tier"], body["min_followers"]) == ("nano", 5)
+    assert error(client, "/v1/influencers?tier=giga", 422)["errors"]
+    error(client, "/v1/influencers?min_followers=-1", 422)

@@ -1,5 +1,5 @@
-// purpose: what deleting an account would remove: its relationships by type, its posts
-//          and its per-run metrics (counted before anything is deleted)
+// purpose: what deleting an account would remove: its relationships by type, its posts,
+//          its per-run metrics and topic scores (counted before anything is deleted)
 // params: id
 // mode: read
 OPTIONAL MATCH (a:Account {id: $id})
@@ -11,4 +11,11 @@ RETURN a IS NOT NULL AS found,
        COUNT { MATCH (a)-[:POSTED]->(:Post) } AS posts,
        COUNT { MATCH (a)-[:ADOPTED]->() } AS adoptions,
        COUNT { MATCH (a)-[:MEMBER_OF]->() } AS memberships,
-       COUNT { MATCH (m:AccountMetrics) WHERE m.key IN metricKeys } AS account_metrics
+       COUNT { MATCH (m:AccountMetrics) WHERE m.key IN metricKeys } AS account_metrics,
+       COUNT {
+         MATCH (m:AccountMetrics) WHERE m.key IN metricKeys
+         UNWIND coalesce(m.scoredTopics, []) AS topic
+         MATCH (t:TopicScore {runId: m.runId, topic: topic})
+         WHERE t.score IS NOT NULL AND t.accountId = $id
+         RETURN t
+       } AS topic_scores

@@ -1,5 +1,6 @@
-// purpose: per-run account metrics (engagement rate, audience quality, mobilisation, topic
-//          affinity, adopter categories, influencer score), keyed runId:accountId
+// purpose: per-run account metrics (influencer score, each component with its evidence,
+//          responders, audience, mobilisation, topic fit and best topics, adopter
+//          categories), keyed runId:accountId
 // params: rows
 // mode: write
 UNWIND $rows AS row

@@ -1,10 +1,16 @@
-// purpose: candidate influencers of a run, best influencer score first, optionally only in
-//          one community and/or with affinity to a topic (final ranking is done in Python)
-// params: runId, community, topic, limit
+// purpose: the best influencers of a run by influencer score (ties by id), optionally only
+//          in one community and/or within a follower range [minFollowers, maxFollowers).
+//          The order matches index account_metrics_ranking (runId, influencerScore), so the
+//          server reads accounts best first and stops after $limit that pass the filters
+// params: runId, community, minFollowers, maxFollowers, limit
 // mode: read
 MATCH (m:AccountMetrics {runId: $runId})
-WHERE ($community IS NULL OR m.communityId = $community)
-  AND ($topic IS NULL OR $topic IN m.topics)
-WITH m ORDER BY m.influencerScore DESC LIMIT $limit
+WHERE m.influencerScore IS NOT NULL
+  AND ($community IS NULL OR m.communityId = $community)
+  AND m.followers >= $minFollowers
+  AND ($maxFollowers IS NULL OR m.followers < $maxFollowers)
+WITH m ORDER BY m.runId DESC, m.influencerScore DESC, m.accountId
+LIMIT $limit
 MATCH (a:Account {id: m.accountId})
-RETURN m {.*} AS metrics, a.handle AS handle, a.followersCount AS followers_count
+RETURN m {.*} AS metrics, null AS topic, a.handle AS handle,
+       a.followersCount AS followers_count

@@ -1,5 +1,5 @@
-// purpose: remove one run's results: communities, memberships, maps, account metrics, item
-//          curves, seed sets (failed or pruned runs)
+// purpose: remove one run's results: communities, memberships, maps, account metrics, topic
+//          scores, item curves, seed sets (failed or pruned runs)
 // params: runId
 // mode: write
 CALL () {
@@ -11,6 +11,9 @@ CALL () {
   UNION
   MATCH (m:AccountMetrics {runId: $runId})
   RETURN m AS n
+  UNION
+  MATCH (t:TopicScore {runId: $runId})
+  RETURN t AS n
   UNION
   MATCH (m:ItemAdoption {runId: $runId})
   RETURN m AS n

@@ -233,15 +233,16 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(TopicArgsSchema, location="query")
 @blp.response(200, TopicSchema)
 def topic(args: dict[str, Any]) -> dict[str, Any]:
-    """A topic on the map: the accounts with affinity to it (best influencer score first)
-    and its seed set next to the baselines, when the run computed one."""
+    """A topic on the map: the accounts about it (best topic score first) and its seed set
+    next to the baselines, when the run computed one."""
     run = selected_run(args["run"])
     run_id, name = run["run_id"], args["topic"]
-    rows = db().fetch("read/influencers", runId=run_id, community=None, topic=name,
-                      limit=200)
+    rows = db().fetch("read/topic_influencers", runId=run_id, topic=name, community=None,
+                      minFollowers=0, maxFollowers=None, limit=200)
     return {"run_id": run_id, "topic": name,
             "accounts": [{"id": r["metrics"]["accountId"], "handle": r["handle"],
                           "community_id": r["metrics"].get("communityId"),
+                          "topic_score": r["topic"]["score"],
                           "influencer_score": r["metrics"].get("influencerScore")}
                          for r in rows],
             "seeds": seed_summary(TOPIC_PREFIX + name, run_id, 10)}

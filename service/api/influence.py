@@ -13,23 +13,16 @@ from flask_smorest import Blueprint
 from ..auth import require_role
 from ..errors import ApiError
 from ..influence import reason
-from ..schemas import MAX_TOPIC_LENGTH
+from ..schemas import MAX_TOPIC_LENGTH, InfluencerQueryArgsSchema
+from ..tiers import Tiers, tier_of, tier_range
 from ..vocabulary import TOPIC_PREFIX
-from . import SECURITY, db
+from . import SECURITY, db, settings
 from .answers import InfluencerListSchema, ItemAdoptionSchema, SeedSetSchema
 from .cache import cached_read
 from .serving import decoded, serving_run
 
 blp = Blueprint("influence", __name__, url_prefix="/v1",
                 description="Influencers, seed sets (CELF) and Rogers adoption curves")
-
-
-class InfluencerArgsSchema(ma.Schema):
-    """Filters of the influencer ranking."""
-
-    topic = ma.fields.String(load_default=None, validate=ma.validate.Length(1, MAX_TOPIC_LENGTH))
-    community = ma.fields.String(load_default=None, validate=ma.validate.Length(1, 64))
-    limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(1, 100))
 
 
 class SeedArgsSchema(ma.Schema):
@@ -47,42 +40,56 @@ class SeedArgsSchema(ma.Schema):
 @require_role("read")
 @cached_read
 @blp.doc(security=SECURITY)
-@blp.arguments(InfluencerArgsSchema, location="query")
+@blp.arguments(InfluencerQueryArgsSchema, location="query")
 @blp.response(200, InfluencerListSchema)
 def influencers(args: dict[str, Any]) -> dict[str, Any]:
-    """Accounts ranked by the explained influencer score (optionally per topic/community)."""
+    """Accounts ranked by the evidence-weighted influencer score, or with ``topic`` by their
+    topic score (fit x topical pull); filters: community, follower tier, min_followers.
+
+    Both rankings are computed by the refresh and stored with the run (the topic score of
+    every account with evidence about the topic, as ``:TopicScore``); a request reads the
+    best ``limit`` of them through an index and sorts nothing else."""
     run_id = serving_run()
-    topic, limit = args["topic"], args["limit"]
-    rows = db().fetch("read/influencers", runId=run_id, community=args["community"],
-                      topic=topic, limit=limit if topic is None else max(500, limit))
-    ranked = []
-    for row in rows:
-        m = row["metrics"]
-        comps = decoded(m.get("components"), {})
-        score = float(m.get("influencerScore") or 0.0)
-        relevance = None
-        if topic is not None:
-            relevance = float(decoded(m.get("topicAffinity"), {}).get(topic, 0.0))
-            comps["topic_relevance"] = relevance
-            score *= relevance
-        audience = decoded(m.get("audience"), {})
-        mob = decoded(m.get("mobilisation"), {})
-        handle = row["handle"] or m["accountId"]
-        why = reason(handle, {
-            "community_id": m.get("communityId"), "leader_rank": m.get("leaderRank"),
-            "community_size": m.get("communitySize"),
-            "audience_quality_score": m.get("audienceQuality"),
-            "engaged_share": audience.get("engaged_followers_share", 0),
-            "mobilisation_share": mob.get("community_share"), "calls": mob.get("calls"),
-            "topic_affinity": relevance, "topic": topic,
-        })
-        ranked.append({"id": m["accountId"], "handle": row["handle"],
-                       "followers_count": row["followers_count"],
-                       "community_id": m.get("communityId"), "score": round(score, 5),
-                       "components": comps, "reason": why})
-    ranked.sort(key=lambda x: (-x["score"], x["id"]))
+    topic, tiers = args["topic"], settings().tiers
+    low, high = args["min_followers"], None
+    if args["tier"] is not None:
+        tier_low, high = tier_range(tiers, args["tier"])
+        low = max(low, tier_low)
+    filters = {"runId": run_id, "community": args["community"], "minFollowers": low,
+               "maxFollowers": high, "limit": args["limit"]}
+    rows = (db().fetch("read/influencers", **filters) if topic is None else
+            db().fetch("read/topic_influencers", topic=topic, **filters))
     return {"run_id": run_id, "topic": topic, "community": args["community"],
-            "influencers": ranked[:limit]}
+            "tier": args["tier"], "min_followers": args["min_followers"],
+            "influencers": [influencer_json(row, topic, tiers) for row in rows]}
+
+
+def influencer_json(row: dict[str, Any], topic: str | None, tiers: Tiers) -> dict[str, Any]:
+    """One ranked account: score, components with their evidence, and the reason."""
+    m, t = row["metrics"], row["topic"]
+    components = decoded((t or m).get("components"), {})
+    evidence = {**decoded(m.get("evidence"), {}), **decoded((t or {}).get("evidence"), {})}
+    followers = int(m.get("followers") or 0)
+    handle = row["handle"] or m["accountId"]
+    audience = decoded(m.get("audience"), {})
+    mob = decoded(m.get("mobilisation"), {})
+    why = reason(handle, {
+        "community_id": m.get("communityId"), "leader_rank": m.get("leaderRank"),
+        "community_size": m.get("communitySize"), "responders": m.get("responders"),
+        "community_responders": m.get("communityResponders"),
+        "audience_quality_score": m.get("audienceQuality"),
+        "engaged_share": audience.get("engaged_followers_share"),
+        "followers": audience.get("followers", 0),
+        "mobilisation_share": mob.get("community_share"), "calls": mob.get("calls"),
+        "topic": topic, "topic_affinity": components.get("topic_relevance"),
+        "responders_about": evidence.get("reach", {}).get("responders"),
+    })
+    return {"id": m["accountId"], "handle": row["handle"],
+            "followers_count": row["followers_count"], "followers": followers,
+            "tier": tier_of(tiers, followers), "community_id": m.get("communityId"),
+            "leader_rank": m.get("leaderRank"),
+            "score": (t or {}).get("score", m.get("influencerScore")),
+            "components": components, "evidence": evidence, "reason": why}
 
 
 @blp.route("/seeds")

@@ -9,7 +9,6 @@ from flask_smorest import Blueprint
 from ..auth import require_role
 from ..errors import ApiError
 from ..schemas import (
-    AccountSchemaOut,
     CommunityDetailSchema,
     CommunityListSchema,
     CommunityQueryArgsSchema,
@@ -17,7 +16,8 @@ from ..schemas import (
     MapSchema,
     MemberQueryArgsSchema,
 )
-from . import SECURITY, db
+from . import SECURITY, db, settings
+from .answers import AccountAnswerSchema
 from .cache import cached_read
 from .serving import community_json, decoded, metrics_json, serving_run
 
@@ -83,7 +83,7 @@ def get_map(args: dict[str, int]) -> dict[str, Any]:
 @require_role("read")
 @cached_read
 @blp.doc(security=SECURITY)
-@blp.response(200, AccountSchemaOut)
+@blp.response(200, AccountAnswerSchema)
 def get_account(account_id: str) -> dict[str, Any]:
     """An account: its community in the current run, leader rank and score components."""
     run_id = serving_run()
@@ -100,7 +100,7 @@ def get_account(account_id: str) -> dict[str, Any]:
     extra: dict[str, Any] = {"influence": None, "adopter_categories": {}}
     found = db().fetch("read/account_metrics", runId=run_id, id=account_id)
     if found:
-        extra["influence"] = metrics_json(found[0]["metrics"])
+        extra["influence"] = metrics_json(found[0]["metrics"], settings().tiers)
         extra["adopter_categories"] = decoded(found[0]["metrics"].get("adopterCategories"),
                                               {})
     return {**extra, "run_id": run_id, "id": a["id"], "handle": a.get("handle"),

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..errors import ApiError
+from ..tiers import Tiers, tier_of
 from .cache import request_epoch
 
 
@@ -38,15 +39,21 @@ def community_json(c: dict[str, Any], detail: bool = False) -> dict[str, Any]:
     return out
 
 
-def metrics_json(m: dict[str, Any]) -> dict[str, Any]:
-    """An AccountMetrics node as JSON (evidence included)."""
+def metrics_json(m: dict[str, Any], tiers: Tiers) -> dict[str, Any]:
+    """An AccountMetrics node as JSON: the influencer score, each component with its
+    evidence, raw audience and mobilisation figures, best topics."""
     affinity = decoded(m.get("topicAffinity"), {})
+    followers = int(m.get("followers") or 0)
     return {
         "influencer_score": m.get("influencerScore"),
         "components": decoded(m.get("components"), {}),
+        "evidence": decoded(m.get("evidence"), {}),
+        "followers": followers, "tier": tier_of(tiers, followers),
+        "responders": m.get("responders"), "community_responders": m.get("communityResponders"),
         "engagement_rate": m.get("engagementRate"),
         "audience_quality": {"score": m.get("audienceQuality"),
                              **decoded(m.get("audience"), {})},
         "mobilisation": decoded(m.get("mobilisation"), {}),
-        "topic_affinity": dict(sorted(affinity.items(), key=lambda x: -x[1])[:10]),
+        "topic_affinity": dict(sorted(affinity.items(), key=lambda x: (-x[1], x[0]))[:10]),
+        "topic_scores": decoded(m.get("topicScores"), {}),
     }

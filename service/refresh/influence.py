@@ -1,4 +1,4 @@
-"""Stage *influence* (reads and writes Neo4j): per-account influence metrics and item curves.
+"""Stage *influence* (reads and writes Neo4j): influencer and topic scores, item curves.
 
 Its inputs are raw data, independent of the communities, read in the background from the
 start of the refresh (:mod:`service.refresh.inputs`); the computation itself is pure
@@ -10,14 +10,25 @@ reports them).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ..db import Database
+from ..influence import influencer_scores, topic_scores
 from ..timing import Clock
 from . import edges
 from . import influence_metrics as im
 from .edges import EngagementGraph
+from .influence_evidence import (
+    AccountInputs,
+    Nodes,
+    TopicColumns,
+    account_evidence,
+    topic_evidence,
+)
 from .inputs import Prefetch
 from .leaders import CommunityResult
 from .topics import TopicCounts
@@ -39,16 +50,15 @@ class InfluenceResult:
 def run_influence(database: Database, run_id: str, communities: CommunityResult,
                   topics: TopicCounts, graph: EngagementGraph,
                   inputs: Prefetch) -> InfluenceResult:
-    """Engagement rate, audience quality, mobilisation, topic affinity, adopter categories
-    and the influencer score of every account with activity; item adoption curves."""
-    nodes, clock = im.Nodes.of(communities), Clock()
-    reach = {r["id"]: r for r in inputs.take("account_reach", clock, "engagement_rate")}
-    clock.lap("engagement_rate")
-    audience = {r["id"]: r for r in (inputs.take("audience", clock, "audience_quality")
+    """The evidence-weighted influencer score of every account with activity (each
+    component with its evidence), its score for every topic it has evidence about,
+    adopter categories and item adoption curves."""
+    nodes, clock = Nodes.of(communities), Clock()
+    reach = {r["id"]: r for r in inputs.take("account_reach", clock, "evidence")}
+    audience = {r["id"]: r for r in (inputs.take("audience", clock, "evidence")
                                      if inputs.has("audience") else edges.audience(graph))}
-    bursts = {r["id"]: r["burst_peak"]
-              for r in inputs.take("follow_bursts", clock, "audience_quality")}
-    clock.lap("audience_quality")
+    bursts = {r["id"]: r["burst_peak"] for r in inputs.take("follow_bursts", clock, "evidence")}
+    clock.lap("evidence")
     calls = inputs.take("calls_to_action", clock, "mobilisation")
     mobilisation = im.mobilisation_shares(calls, fetch_followers(database, calls), nodes)
     clock.lap("mobilisation")
@@ -56,14 +66,46 @@ def run_influence(database: Database, run_id: str, communities: CommunityResult,
     items = [im.item_adoption(run_id, item, rows, nodes, categories) for item, rows in
              adoptions_by_item(inputs.take("adoptions", clock, "adopter_categories")).items()]
     clock.lap("adopter_categories")
-    rows, er_ref = im.account_rows(run_id, nodes, im.AccountInputs(
-        reach, audience, bursts, mobilisation, topics, dict(categories)))
+    given = AccountInputs(reach, audience, bursts, calls, topics, dict(categories))
+    pop, ev, recip = account_evidence(communities, given)
+    scored = im.Scored(pop, ev, influencer_scores(ev))
     clock.lap("scores")
+    facts, written = write_topic_scores(database, run_id, scored,
+                                        topic_evidence(pop, topics, recip),
+                                        communities.partition.ids)
+    clock.lap("topic_scores")
+    rows = im.account_rows(run_id, nodes, scored, given, mobilisation, facts)
     write_metrics(database, items, rows)
     clock.lap("write")
     return InfluenceResult(reach, topics.engagement, topics.pairs, {
         "accounts": len(rows), "items": len(items), "calls_to_action": len(calls),
-        "timings": clock.timings, "engagement_rate_p95": er_ref})
+        "topic_scores": written, "timings": clock.timings,
+        "engagement_rate_p95": scored.scores.references["engagement_rate_p95"]})
+
+
+def write_topic_scores(database: Database, run_id: str, scored: im.Scored,
+                       columns: Iterable[TopicColumns], community_ids: dict[int, str]
+                       ) -> tuple[dict[str, im.TopicFacts], int]:
+    """Score every topic and write its :TopicScore rows (one topic in memory at a time);
+    returns what each account's metrics keep about its topics, and the rows written."""
+    fit: dict[str, dict[str, float]] = defaultdict(dict)
+    best: dict[str, dict[str, dict[str, float]]] = defaultdict(dict)
+    written = 0
+    for col in columns:
+        topical = topic_scores(scored.ev.take(col.rows), scored.scores.take(col.rows),
+                               col.evidence)
+        rows = im.topic_rows(run_id, scored, col, topical, community_ids)
+        for batch in batches(rows):
+            database.execute("influence/write_topic_scores", rows=batch)
+        written += len(rows)
+        for j in np.flatnonzero(col.about).tolist():
+            account = scored.pop.ids[int(col.rows[j])]
+            fit[account][col.topic] = round(float(topical.components["fit"][j]), 4)
+            best[account][col.topic] = {"score": round(float(topical.score[j]), 5),
+                                        "fit": fit[account][col.topic]}
+    facts = {a: im.TopicFacts(fit[a], dict(sorted(best[a].items(), key=lambda x: (
+        -x[1]["score"], x[0]))[:im.TOPICS_PER_ACCOUNT])) for a in fit}
+    return facts, written
 
 
 def fetch_followers(database: Database, calls: Rows) -> dict[str, set[str]]:

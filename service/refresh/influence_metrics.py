@@ -1,62 +1,34 @@
-"""Per-account influence metrics from the influence stage's inputs (pure: no I/O).
+"""Per-account influence rows from the evidence and scores (pure: no I/O).
 
-Engagement rate, audience quality, mobilisation, topic affinity, Rogers adopter categories
-and the influencer score; the formulas are in :mod:`service.influence` and the README.
-The stage (:mod:`service.refresh.influence`) reads the inputs and writes these rows.
+``:AccountMetrics`` rows hold the influencer score, each component with the counts it
+rests on and its interval (``evidence``), the raw audience and mobilisation figures, the
+account's best topics and its adopter categories; ``:TopicScore`` rows hold one account's
+score for one topic it has evidence about. The formulas are in :mod:`service.influence`
+and the README; the inputs come from :mod:`service.refresh.influence_evidence`.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from .. import influence as inf
-from ..analytics import Edges, FloatArray
-from .leaders import CommunityResult
-from .topics import TopicCounts
+from ..evidence import Estimate
+from ..influence import AccountEvidence, Scores
+from .influence_evidence import AccountInputs, Nodes, Population, TopicColumns
 
-
-@dataclass(frozen=True)
-class Nodes:
-    """Lookups from account id to the community stage's per-node results."""
-
-    index: dict[str, int]
-    result: CommunityResult
-
-    @classmethod
-    def of(cls, result: CommunityResult) -> Nodes:
-        """Index the community stage's nodes by account id."""
-        return cls({a: i for i, a in enumerate(result.accounts)}, result)
-
-    def community(self, account: str) -> int:
-        """The account's community index (-1: unclustered or not analysed)."""
-        i = self.index.get(account)
-        return int(self.result.partition.labels[i]) if i is not None else -1
-
-    def leader_score(self, account: str) -> float | None:
-        """The account's leader score (None when it was not analysed)."""
-        i = self.index.get(account)
-        return float(self.result.ranking.components["score"][i]) if i is not None else None
-
-
-def reciprocal_share(edges: Edges, n: int) -> FloatArray:
-    """Per node: share of received weight coming from accounts it also engages with."""
-    forward = edges.src * n + edges.dst
-    reverse = edges.dst * n + edges.src
-    mutual = np.isin(reverse, forward)
-    received = np.bincount(edges.dst, weights=edges.w, minlength=n)
-    from_mutual = np.bincount(edges.dst[mutual], weights=edges.w[mutual], minlength=n)
-    return np.divide(from_mutual, received, out=np.zeros(n), where=received > 0)
+TOPICS_PER_ACCOUNT = 10  # best topics kept on an account's metrics
+TOPIC_LISTED = 0.2  # topic fit from which a topic is listed among an account's ``topics``
 
 
 def mobilisation_shares(calls: list[dict[str, Any]], followers_of: dict[str, set[str]],
                         nodes: Nodes) -> dict[str, list[tuple[float | None, float | None]]]:
-    """Per author and call to action: the share of its community (others) and of its
+    """Per author and call to action: the raw share of its community (others) and of its
     followers who responded."""
     sizes = nodes.result.sizes
     out: dict[str, list[tuple[float | None, float | None]]] = defaultdict(list)
@@ -118,75 +90,167 @@ def item_adoption(run_id: str, item: str, rows: list[tuple[str, float]], nodes: 
             "earlyAdopterLeaders": json.dumps(leaders[:20])}
 
 
-def followers(reach: dict[str, Any]) -> int:
-    """An account's follower count: declared ``followers_count``, else follower edges."""
-    return int(reach.get("declared_followers") or reach.get("follower_edges") or 0)
+def estimate(e: Estimate, i: int, successes: str, trials: str) -> dict[str, Any]:
+    """One account's shrunk share as JSON, its counts under their own names."""
+    at = e.at(i)
+    return {"value": at["value"], "interval": at["interval"], successes: at["successes"],
+            trials: at["trials"]}
 
 
-def engagement_rates(accounts: Iterable[str],
-                     reach: dict[str, dict[str, Any]]) -> dict[str, float | None]:
-    """Raw engagement rate per account (None without posts or followers)."""
-    return {a: inf.engagement_rate(reach.get(a, {}).get("received", 0),
-                                   reach.get(a, {}).get("posts", 0), followers(reach.get(a, {})))
-            for a in accounts}
+def r4(x: Any) -> float:
+    """A number rounded for storage."""
+    return round(float(x), 4)
+
+
+def r2(x: Any) -> float:
+    """A count (possibly an expectation, as responders are) rounded for storage."""
+    return round(float(x), 2)
 
 
 @dataclass(frozen=True)
-class AccountInputs:
-    """Everything the per-account rows are computed from."""
+class Scored:
+    """The population, its evidence and its overall scores."""
 
-    reach: dict[str, dict[str, Any]]
-    audience: dict[str, dict[str, Any]]
-    bursts: dict[str, int]
-    mobilisation: dict[str, list[tuple[float | None, float | None]]]
-    topics: TopicCounts
-    categories: dict[str, dict[str, dict[str, str | None]]]
+    pop: Population
+    ev: AccountEvidence
+    scores: Scores
+
+    @cached_property
+    def activity(self) -> np.ndarray:
+        """Per account: its community's activity factor (service.influence)."""
+        return inf.community_activity(self.ev)
+
+    @cached_property
+    def best_in_community(self) -> np.ndarray:
+        """Per account: the highest leader score in its community (0 outside)."""
+        ev = self.ev
+        inside = ev.community >= 0
+        top = np.zeros(int(ev.community.max()) + 1 if inside.any() else 0)
+        np.maximum.at(top, ev.community[inside], ev.leadership[inside])
+        out = np.zeros(len(ev.community))
+        out[inside] = top[ev.community[inside]]
+        return out
 
 
-def account_rows(run_id: str, nodes: Nodes, inputs: AccountInputs) -> tuple[list[dict[str, Any]],
-                                                                              float]:
-    """One :AccountMetrics row per account with any activity; and the engagement-rate
-    reference (95th percentile) the rates were scaled by."""
-    result = nodes.result
-    everyone = set(result.accounts) | set(inputs.reach) | set(inputs.categories)
-    raw_er = engagement_rates(everyone, inputs.reach)
-    known = [v for v in raw_er.values() if v is not None]
-    er_ref = float(np.percentile(known, 95)) if known else 0.0
-    recip = reciprocal_share(result.detection.edges, len(result.accounts))
-    return [account_row(run_id, acc, nodes, inputs, raw_er[acc], er_ref, recip)
-            for acc in everyone], er_ref
-
-
-def account_row(run_id: str, acc: str, nodes: Nodes, inputs: AccountInputs, er: float | None,
-                er_ref: float, recip: FloatArray) -> dict[str, Any]:
-    """The influence metrics of one account, each with its evidence."""
-    result, i, c = nodes.result, nodes.index.get(acc), nodes.community(acc)
-    aud = inputs.audience.get(acc, {})
-    quality, evidence = inf.audience_quality(inf.Audience(
-        followers=aud.get("followers", 0), engaged=aud.get("engaged", 0),
-        passive=aud.get("passive", 0), burst_peak=inputs.bursts.get(acc, 0),
-        reciprocal_share=float(recip[i]) if i is not None else 0.0))
-    mobilisation = mobilisation_summary(inputs.mobilisation.get(acc, []))
-    components = {
-        "community_leadership": round(nodes.leader_score(acc) or 0.0, 4) if c >= 0 else 0.0,
-        "engagement_rate": None if er is None else
-        round(inf.clamp01(er / er_ref), 4) if er_ref > 0 else 0.0,
-        "audience_quality": round(quality / 100, 4) if quality is not None else None,
-        "mobilisation": mobilisation["community_share"],
-    }
-    affinity = inf.topic_affinity(inputs.topics.posts.get(acc, {}),
-                                  inputs.topics.received.get(acc, {}))
-    ids = result.partition.ids
+def evidence_json(s: Scored, i: int) -> dict[str, Any]:
+    """Each overall component of account ``i`` with the counts it rests on."""
+    ev, comps, est = s.ev, s.scores.components, s.scores.estimates
+    rate = est["engagement_rate"]
     return {
-        "key": f"{run_id}:{acc}", "runId": run_id, "accountId": acc,
-        "communityId": ids[c] if c >= 0 else None,
-        "leaderRank": int(result.ranking.leader_rank[i]) if c >= 0 and i is not None else None,
-        "communitySize": result.sizes[c] if c >= 0 else None,
-        "engagementRate": er, "audienceQuality": quality,
-        "audience": json.dumps(evidence), "mobilisation": json.dumps(mobilisation),
-        "topicAffinity": json.dumps(affinity),
-        "topics": sorted(t for t, v in affinity.items() if v >= 0.05),
-        "adopterCategories": json.dumps(inputs.categories.get(acc, {})),
-        "components": json.dumps(components),
-        "influencerScore": round(inf.influencer_score(components), 5),
+        "community_leadership": {
+            "value": r4(comps["community_leadership"][i]), "leader_score": r4(ev.leadership[i]),
+            "best_in_community": r4(s.best_in_community[i]),
+            "independence": r4(est["independent_engagement"].value[i]),
+            "community_activity": r4(s.activity[i]),
+            "active_members": int(ev.community_active[i]),
+            "ring_community": bool(s.pop.ring[i]),
+            "community_size": int(ev.community_size[i])},
+        "community_pull": estimate(est["community_pull"], i, "responders_in_community",
+                                   "community_others"),
+        "reach": {"value": r4(comps["reach"][i]), "responders": r2(ev.responders[i]),
+                  "most_responders": r2(s.scores.references["most_responders"])},
+        "audience_quality": {
+            "value": r4(comps["audience_quality"][i]),
+            "parts": {name: estimate(est[name], i, "successes", "trials")
+                      for name in inf.QUALITY_WEIGHTS}},
+        "mobilisation": {**estimate(est["mobilisation"], i, "answers", "possible_answers"),
+                         "calls": int(ev.calls[i])},
+        "engagement_rate": {
+            "value": r4(comps["engagement_rate"][i]), "rate": float(f"{rate.value[i]:.4g}"),
+            "interval": [float(f"{rate.low[i]:.4g}"), float(f"{rate.high[i]:.4g}")],
+            "interactions": int(ev.received[i]), "posts": int(ev.posts[i]),
+            "followers": int(ev.followers[i]),
+            "reference_p95": float(f"{s.scores.references['engagement_rate_p95']:.4g}")},
     }
+
+
+def audience_json(s: Scored, i: int) -> dict[str, Any]:
+    """Raw audience figures and the shrunk parts audience quality is made of."""
+    ev, est = s.ev, s.scores.estimates
+    edges = int(ev.follower_edges[i])
+    raw: dict[str, Any] = {"followers": edges}
+    if edges:
+        raw.update(engaged_followers_share=r4(ev.engaged_followers[i] / edges),
+                   passive_followers_share=r4(ev.passive_followers[i] / edges))
+    else:
+        raw["note"] = "no followers in the graph: its parts are the population's prior"
+    raw["largest_one_day_follow_burst"] = int(ev.burst_peak[i])
+    given = float(ev.engagement[i])
+    raw["reciprocal_engagement_share"] = r4(1 - ev.independent[i] / given) if given else 0.0
+    raw["components"] = {name: r4(est[name].value[i]) for name in inf.QUALITY_WEIGHTS}
+    return raw
+
+
+@dataclass(frozen=True)
+class TopicFacts:
+    """What an account's metrics keep about its topics."""
+
+    fit: dict[str, float]  # topic -> fit, for topics it has evidence about
+    scores: dict[str, dict[str, float]]  # best topics by topic score
+
+
+def account_rows(run_id: str, nodes: Nodes, s: Scored, inputs: AccountInputs,
+                 mobilisation: dict[str, list[tuple[float | None, float | None]]],
+                 topics: dict[str, TopicFacts]) -> list[dict[str, Any]]:
+    """One :AccountMetrics row per account with any activity."""
+    result, pop, ev = nodes.result, s.pop, s.ev
+    rows = []
+    none = TopicFacts({}, {})
+    for i, acc in enumerate(pop.ids):
+        c = int(ev.community[i])
+        reach = inputs.reach.get(acc, {})
+        received, posts = reach.get("received", 0), reach.get("posts", 0)
+        followers = int(ev.followers[i])
+        facts = topics.get(acc, none)
+        rows.append({
+            "key": f"{run_id}:{acc}", "runId": run_id, "accountId": acc,
+            "communityId": result.partition.ids[c] if c >= 0 else None,
+            "leaderRank": int(result.ranking.leader_rank[i]) if c >= 0 else None,
+            "communitySize": result.sizes[c] if c >= 0 else None, "followers": followers,
+            "influencerScore": round(float(s.scores.score[i]), 5),
+            "components": json.dumps({k: r4(v[i]) for k, v in s.scores.components.items()}),
+            "evidence": json.dumps(evidence_json(s, i)),
+            "responders": r2(ev.responders[i]),
+            "communityResponders": r2(ev.community_responders[i]),
+            "engagementRate": received / posts / followers if posts and followers else None,
+            "audienceQuality": round(100 * float(s.scores.components["audience_quality"][i]), 2),
+            "audience": json.dumps(audience_json(s, i)),
+            "mobilisation": json.dumps(mobilisation_summary(mobilisation.get(acc, []))),
+            "topicAffinity": json.dumps(facts.fit), "topicScores": json.dumps(facts.scores),
+            "topics": sorted(t for t, v in facts.fit.items() if v >= TOPIC_LISTED),
+            "scoredTopics": sorted(facts.fit),  # its :TopicScore rows (forget finds them)
+            "adopterCategories": json.dumps(inputs.categories.get(acc, {})),
+        })
+    return rows
+
+
+def topic_rows(run_id: str, s: Scored, col: TopicColumns, topical: Scores,
+               community_ids: dict[int, str]) -> list[dict[str, Any]]:
+    """One :TopicScore row per account with evidence about the topic (a post about it or
+    engagement tagged with it): its score, components and their evidence."""
+    comps, est, ev = topical.components, topical.estimates, col.evidence
+    most = r2(topical.references["most_responders_about"])
+    rows = []
+    for j in np.flatnonzero(col.about).tolist():
+        i = int(col.rows[j])
+        c = int(s.ev.community[i])
+        account = s.pop.ids[i]
+        rows.append({
+            "key": f"{run_id}:{col.topic}:{account}", "runId": run_id, "topic": col.topic,
+            "accountId": account, "communityId": community_ids.get(c),
+            "followers": int(s.ev.followers[i]), "score": round(float(topical.score[j]), 5),
+            "components": json.dumps({
+                **{k: r4(comps[k][j]) for k in inf.SCORE_WEIGHTS},
+                "topic_relevance": r4(comps["fit"][j]), "topic_affinity": r4(comps["affinity"][j]),
+                "topical_pull": r4(comps["pull"][j])}),
+            "evidence": json.dumps({
+                "community_pull": estimate(est["community_pull_about"], j,
+                                           "responders_in_community", "community_others"),
+                "reach": {"value": r4(comps["reach"][j]),
+                          "responders": r2(ev.responders_about[j]), "most_responders": most},
+                "topic_relevance": {
+                    "value": r4(comps["fit"][j]), "affinity": r4(comps["affinity"][j]),
+                    "posts": estimate(est["posts_about"], j, "about", "tagged"),
+                    "engagement": estimate(est["engagement_about"], j, "about", "tagged")}}),
+        })
+    return rows

@@ -8,7 +8,7 @@ only the engagement tagged with that topic, so its seeds are the accounts whose 
 engages with them *about that topic*, and every spread in that scope is a spread over
 topic engagement.
 
-One simulator (:class:`service.influence.Cascade`) re-simulates CELF's seeds and both
+One simulator (:class:`service.cascade.Cascade`) re-simulates CELF's seeds and both
 baselines (top-k by follower count and by PageRank, among the scope's accounts), so the
 numbers in one response compare. The stage that runs CELF in GDS and writes the seed sets
 is :mod:`service.refresh.seeds`.
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import influence as inf
+from ..cascade import Cascade, prefix_spreads
 from .params import RefreshParams
 
 CELF_LARGE_GRAPH = 20_000  # nodes above which CELF is budgeted
@@ -41,7 +41,7 @@ class Scope:
     name: str
     k: int
     members: list[str]
-    cascade: inf.Cascade
+    cascade: Cascade
 
 
 def celf_config(params: RefreshParams, nodes: int) -> dict[str, Any]:
@@ -108,10 +108,10 @@ class InfluenceGraph:
         order = np.lexsort((dst, src))
         return cls(names, src[order], dst[order], units[order])
 
-    def cascade(self, p: float) -> inf.Cascade:
+    def cascade(self, p: float) -> Cascade:
         """The simulator every spread in a scope comes from."""
         names = self.names
-        return inf.Cascade(((names[s], names[t], int(w)) for s, t, w in
+        return Cascade(((names[s], names[t], int(w)) for s, t, w in
                             zip(self.src.tolist(), self.dst.tolist(), self.units.tolist(),
                                 strict=True)), p)
 
@@ -144,7 +144,7 @@ class Baselines:
         # rounded: near-equal PageRanks must not reorder between identical runs
         by_pagerank = sorted(scope.members, key=lambda a: (-self.pagerank.get(a, 0.0), a))
         ks = list(range(1, len(order) + 1))  # every prefix: the API answers any k exactly
-        sim = {name: inf.prefix_spreads(scope.cascade, ranking, ks, self.runs, self.seed)
+        sim = {name: prefix_spreads(scope.cascade, ranking, ks, self.runs, self.seed)
                for name, ranking in (("celf", order), ("top_followers", by_followers),
                                      ("top_pagerank", by_pagerank))}
         return {"key": f"{run_id}:{scope.name}", "runId": run_id, "scope": scope.name,
@@ -177,9 +177,9 @@ class TopicGraphs:
     def __init__(self, params: RefreshParams, baseline: Baselines,
                  by_topic: dict[str, list[tuple[str, str, float]]]):
         self.params, self.baseline, self.by_topic = params, baseline, by_topic
-        self.built: dict[str, tuple[InfluenceGraph, inf.Cascade, Baselines] | None] = {}
+        self.built: dict[str, tuple[InfluenceGraph, Cascade, Baselines] | None] = {}
 
-    def _graph(self, topic: str) -> tuple[InfluenceGraph, inf.Cascade, Baselines] | None:
+    def _graph(self, topic: str) -> tuple[InfluenceGraph, Cascade, Baselines] | None:
         if topic not in self.built:
             # pairs under one unit dropped, weights rounded half up (as for the whole graph)
             pairs = [(s, t, int(w + 0.5)) for s, t, w in self.by_topic.get(topic, ())

@@ -24,7 +24,7 @@ from ..vocabulary import SCOPE_ALL, TOPIC_PREFIX
 from .communities import Detection
 from .edges import NodeLookup
 from .influence import InfluenceResult
-from .influence_metrics import followers
+from .influence_evidence import followers
 from .leaders import CommunityResult
 from .params import RefreshParams
 from .projection import Projection, drop_graph
