@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .keys import ApiKey, dev_keys, parse_api_keys
 from .neo4j_local import LocalNeo4j, local_from_env
@@ -35,6 +36,18 @@ class Settings:
     retry_seconds: float = 5.0
     # Browser origins allowed to call the API cross-origin (CORS); none by default.
     cors_origins: tuple[str, ...] = ()
+    # Refresh queue (service/worker.py): a running refresh's lock expires this many seconds
+    # after its last renewal (then the run is failed as abandoned); its worker renews the
+    # lock and its own last-seen time every refresh_heartbeat seconds; an idle worker looks
+    # for a queued run every worker_poll seconds. A worker is alive when seen within the TTL.
+    refresh_lock_ttl: float = 90.0
+    refresh_heartbeat: float = 15.0
+    worker_poll: float = 2.0
+    # GDS work (mode ``gds`` queries) on its own server, e.g. a cluster's analytics
+    # secondary; empty: the main driver (NEO4J_URI) runs it.
+    gds_uri: str = ""
+    gds_user: str = ""
+    gds_password: str = ""
 
 
 def _int(
@@ -78,6 +91,27 @@ def _origins(env: Mapping[str, str], errors: list[str]) -> tuple[str, ...]:
     return origins
 
 
+def _queue_and_gds(env: Mapping[str, str], errors: list[str]) -> dict[str, Any]:
+    """The refresh queue's timings and the optional GDS server (CM_REFRESH_*, CM_WORKER_*,
+    CM_GDS_*)."""
+    ttl = _float(env, "CM_REFRESH_LOCK_TTL", 90.0, errors)
+    beat = _float(env, "CM_REFRESH_HEARTBEAT", 15.0, errors)
+    if beat * 3 > ttl:
+        errors.append(f"CM_REFRESH_HEARTBEAT: must be at most a third of CM_REFRESH_LOCK_TTL "
+                      f"({ttl:g} s), so two missed renewals do not lose the lock; got {beat:g}")
+    poll = _float(env, "CM_WORKER_POLL", 2.0, errors)
+    gds_uri = env.get("CM_GDS_URI", "").strip()
+    if gds_uri and gds_uri.split("://", 1)[0] not in {"bolt", "bolt+s", "bolt+ssc"}:
+        # GDS keeps a refresh's in-memory graphs on the server that projected them: every
+        # call must reach that one server (Neo4j documents bolt:// to the analytics secondary)
+        errors.append(f"CM_GDS_URI: expected bolt:// (optionally +s/+ssc) to one server, got "
+                      f"{gds_uri!r}")
+    return {"refresh_lock_ttl": ttl, "refresh_heartbeat": beat, "worker_poll": poll,
+            "gds_uri": gds_uri,
+            "gds_user": env.get("CM_GDS_USER", "") if gds_uri else "",
+            "gds_password": env.get("CM_GDS_PASSWORD", "") if gds_uri else ""}
+
+
 def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settings:
     """Validate the environment mapping into Settings, or raise SettingsError listing all."""
     errors: list[str] = []
@@ -115,6 +149,7 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
     timeout = _float(env, "CM_NEO4J_CONNECT_TIMEOUT", 5.0, errors)
     retry = _float(env, "CM_NEO4J_RETRY_SECONDS", 5.0, errors)
     cors_origins = _origins(env, errors)
+    extra = _queue_and_gds(env, errors)
     if errors:
         raise SettingsError("invalid configuration:\n  " + "\n  ".join(errors))
     return Settings(
@@ -131,4 +166,5 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
         connection_timeout=timeout,
         retry_seconds=retry,
         cors_origins=cors_origins,
+        **extra,
     )
