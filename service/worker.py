@@ -64,7 +64,14 @@ class Worker:
 
     def run(self) -> None:
         """Poll and run until stopped (or, with ``once``, until nothing is queued)."""
-        self._install_signals()
+        previous = self._install_signals()
+        try:
+            self._serve()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+
+    def _serve(self) -> None:
         self._start()
         beat = threading.Thread(target=self._beating, daemon=True, name="worker-beat")
         beat.start()
@@ -181,9 +188,10 @@ class Worker:
 
     # ------------------------------------------------------------------ signals
 
-    def _install_signals(self) -> None:
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, self._on_signal)
+    def _install_signals(self) -> dict[int, Any]:
+        """Our handlers for SIGTERM and SIGINT; returns the ones they replace."""
+        return {signum: signal.signal(signum, self._on_signal)
+                for signum in (signal.SIGTERM, signal.SIGINT)}
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> Any:
         name = signal.Signals(signum).name
