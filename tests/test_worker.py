@@ -1,9 +1,10 @@
 """The refresh queue with real ``community-map worker`` processes and real signals.
 
-A generated 300-account graph makes a refresh last several seconds (most of it GDS work
-inside Neo4j), so a test can act while a run is in the middle of a GDS call: it waits for
-the run's in-memory graph to appear in the GDS catalogue. The suite's queue timings (lock
-TTL 12 s, heartbeat 2 s, poll 0.5 s: ``tests/conftest.py``) keep crash recovery short.
+A generated 300-account graph (``workers.SPEC``) makes a refresh last several seconds
+(most of it GDS work inside Neo4j), so a test can act while a run is in the middle of a GDS
+call: it waits for the run's in-memory graph to appear in the GDS catalogue. The suite's
+queue timings (lock TTL 12 s, heartbeat 2 s, poll 0.5 s: ``tests/conftest.py``) keep crash
+recovery short.
 """
 
 from __future__ import annotations
@@ -20,43 +21,34 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
-from service import bulk
 from service.cli import main
 from service.db import Database
-from service.demo import GraphSpec, generate
 from service.refresh.params import RefreshParams
-from service.refresh.pipeline import run_refresh
-from service.refresh.runs import (
-    RefreshConflict,
-    RunResult,
-    claim_queued,
-    current_run,
-    enqueue_refresh,
-    fail_run,
-)
+from service.refresh.runs import RefreshConflict, claim_queued, current_run, enqueue_refresh
 
-from .conftest import auth, suite_env, wipe
+from .conftest import auth, suite_env
 from .workers import (
     WorkerProcess,
     alive_workers,
+    graphs_of,
+    load_served_graph,
+    lock_free,
+    results_of,
+    rows,
     run_record,
     start_worker,
     stop_worker,
+    wait_for_gds_graph,
     wait_for_status,
 )
 
-SPEC = GraphSpec(accounts=300, follows=2100, interactions=2400, posts=150, adoptions=150,
-                 communities=4, seed=7)
 TTL = float(suite_env()["CM_REFRESH_LOCK_TTL"])
 
 
 @pytest.fixture(scope="module")
 def graph(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Database:
     """The generated graph, loaded once, with a succeeded run serving it."""
-    wipe(database)
-    bulk.load_all(database, generate(SPEC, tmp_path_factory.mktemp("worker-graph")))
-    result = run_refresh(database, RefreshParams())
-    assert result.status == "succeeded", result.error
+    load_served_graph(database, tmp_path_factory.mktemp("worker-graph"))
     return database
 
 
@@ -66,34 +58,6 @@ def served(graph: Database) -> Iterator[str]:
     lock_free(graph)
     yield str(current_run(graph)["runId"])
     lock_free(graph)
-
-
-def lock_free(database: Database) -> None:
-    """Fail whatever a test left queued or running and release the lock."""
-    for row in rows(database, "MATCH (r:RefreshRun) WHERE r.status IN ['queued', 'running'] "
-                              "RETURN r.id AS id"):
-        fail_run(database, RunResult(row["id"], "failed", error="test cleanup"))
-    rows(database, "MATCH (l:RefreshLock) SET l.runId = null, l.expiresAt = null")
-
-
-def rows(database: Database, text: str, **params: Any) -> list[dict[str, Any]]:
-    with database.session() as session:
-        return session.run(text, params).data()
-
-
-def graphs_of(database: Database, run_id: str) -> list[str]:
-    """The GDS in-memory graphs of one run."""
-    return [r["g"] for r in rows(database, "CALL gds.graph.list() YIELD graphName AS g "
-                                           "WHERE g CONTAINS $r RETURN g", r=run_id)]
-
-
-def wait_for_gds_graph(database: Database, run_id: str, worker: WorkerProcess) -> None:
-    """Block until the run has an in-memory graph: it is inside its GDS stages now."""
-    deadline = time.monotonic() + 90
-    while not graphs_of(database, run_id):
-        assert time.monotonic() < deadline, f"no GDS graph for {run_id}\n{worker.log_text()}"
-        assert worker.process.poll() is None, worker.log_text()
-        time.sleep(0.05)
 
 
 def post_refresh(client: FlaskClient) -> dict[str, Any]:
@@ -112,11 +76,6 @@ def serving_run_id(client: FlaskClient) -> str:
     resp = client.get("/v1/communities", headers=auth("read"))
     assert resp.status_code == 200, resp.get_json()
     return str(resp.get_json()["run_id"])
-
-
-def results_of(database: Database, run_id: str) -> int:
-    return int(rows(database, "MATCH (c:Community {runId: $r}) RETURN count(c) AS n",
-                    r=run_id)[0]["n"])
 
 
 def test_sigkilled_worker_run_fails_and_the_next_run_waits_for_a_worker(
@@ -173,18 +132,28 @@ def test_sigkilled_worker_run_fails_and_the_next_run_waits_for_a_worker(
     assert second.process.returncode == 0
 
 
-def test_sigterm_lets_the_run_finish_then_the_worker_exits(
-    client: FlaskClient, graph: Database, served: str, tmp_path: Path
-) -> None:
+def signalled_mid_run(client: FlaskClient, graph: Database, tmp_path: Path,
+                      signals: int) -> tuple[WorkerProcess, str]:
+    """Start a worker, queue a run, send SIGTERM ``signals`` times while the run is in its
+    GDS stages; the worker must then exit 0. Returns the worker and the run id."""
     worker = start_worker(tmp_path)
     try:
         run_id = post_refresh(client)["run_id"]
         wait_for_gds_graph(graph, run_id, worker)
-        worker.kill(signal.SIGTERM)
+        for _ in range(signals):
+            worker.kill(signal.SIGTERM)
+            time.sleep(0.3)
         worker.process.wait(timeout=120)
     finally:
         stop_worker(worker)
     assert worker.process.returncode == 0, worker.log_text()
+    return worker, run_id
+
+
+def test_sigterm_lets_the_run_finish_then_the_worker_exits(
+    client: FlaskClient, graph: Database, served: str, tmp_path: Path
+) -> None:
+    worker, run_id = signalled_mid_run(client, graph, tmp_path, signals=1)
     assert "finishing run" in worker.log_text()
     run = get_run(client, run_id)
     assert run["status"] == "succeeded", run["error"]
@@ -195,17 +164,7 @@ def test_sigterm_lets_the_run_finish_then_the_worker_exits(
 def test_a_second_signal_stops_the_run_and_records_why(
     client: FlaskClient, graph: Database, served: str, tmp_path: Path
 ) -> None:
-    worker = start_worker(tmp_path)
-    try:
-        run_id = post_refresh(client)["run_id"]
-        wait_for_gds_graph(graph, run_id, worker)
-        worker.kill(signal.SIGTERM)
-        time.sleep(0.3)
-        worker.kill(signal.SIGTERM)
-        worker.process.wait(timeout=60)
-    finally:
-        stop_worker(worker)
-    assert worker.process.returncode == 0, worker.log_text()
+    worker, run_id = signalled_mid_run(client, graph, tmp_path, signals=2)
     run = get_run(client, run_id)
     assert run["status"] == "failed", run
     assert "WorkerStopped" in run["error"] and "SIGTERM" in run["error"]

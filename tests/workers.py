@@ -14,11 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from service import bulk
 from service.db import Database
+from service.demo import GraphSpec, generate
+from service.refresh.params import RefreshParams
+from service.refresh.pipeline import run_refresh
+from service.refresh.runs import RunResult, fail_run
 
-from .conftest import suite_env
+from .conftest import suite_env, wipe
 
 REPO = Path(__file__).resolve().parents[1]
+# a refresh of this graph lasts several seconds, most of it GDS work inside Neo4j
+SPEC = GraphSpec(accounts=300, follows=2100, interactions=2400, posts=150, adoptions=150,
+                 communities=4, seed=7)
 
 
 @dataclass
@@ -101,3 +109,46 @@ def alive_workers(database: Database) -> int:
     from service.refresh.runs import queue_state
 
     return int(queue_state(database)["workersAlive"])
+
+
+def load_served_graph(database: Database, folder: Path) -> str:
+    """Wipe, load the generated SPEC graph and refresh it; the serving run's id."""
+    wipe(database)
+    bulk.load_all(database, generate(SPEC, folder))
+    result = run_refresh(database, RefreshParams())
+    assert result.status == "succeeded", result.error
+    return result.run_id
+
+
+def rows(database: Database, text: str, **params: Any) -> list[dict[str, Any]]:
+    with database.session() as session:
+        return session.run(text, params).data()
+
+
+def lock_free(database: Database) -> None:
+    """Fail whatever a test left queued or running and release the lock."""
+    for row in rows(database, "MATCH (r:RefreshRun) WHERE r.status IN ['queued', 'running'] "
+                              "RETURN r.id AS id"):
+        fail_run(database, RunResult(row["id"], "failed", error="test cleanup"))
+    rows(database, "MATCH (l:RefreshLock) SET l.runId = null, l.expiresAt = null")
+
+
+def graphs_of(database: Database, run_id: str) -> list[str]:
+    """The GDS in-memory graphs of one run."""
+    return [r["g"] for r in rows(database, "CALL gds.graph.list() YIELD graphName AS g "
+                                           "WHERE g CONTAINS $r RETURN g", r=run_id)]
+
+
+def wait_for_gds_graph(database: Database, run_id: str, worker: WorkerProcess) -> None:
+    """Block until the run has an in-memory graph: it is inside its GDS stages now."""
+    deadline = time.monotonic() + 90
+    while not graphs_of(database, run_id):
+        assert time.monotonic() < deadline, f"no GDS graph for {run_id}\n{worker.log_text()}"
+        assert worker.process.poll() is None, worker.log_text()
+        time.sleep(0.05)
+
+
+def results_of(database: Database, run_id: str) -> int:
+    """How many communities a run has in the database."""
+    return int(rows(database, "MATCH (c:Community {runId: $r}) RETURN count(c) AS n",
+                    r=run_id)[0]["n"])
