@@ -11,9 +11,11 @@ that reach Neo4j (and the GDS server), coordinate only through Neo4j:
              the API can tell whether a queued run has a live worker to wait for
 
 Stopping: the first SIGTERM or SIGINT finishes the current run and exits (nothing new is
-claimed); a second one stops the run at once (:class:`WorkerStopped`, recorded as its
-failure). A worker killed outright stops renewing the lock; its run is failed as abandoned
-by whoever polls, enqueues or looks it up once the lock has expired. When Neo4j goes away
+claimed); a second one stops the run at once: the run is recorded failed, its lock released
+and its GDS graphs dropped through a fresh connection (the running one may be in the middle
+of a message), then the process exits. A worker killed outright stops renewing the lock;
+its run is failed as abandoned by whoever polls, enqueues or looks it up once the lock has
+expired. When Neo4j goes away
 the worker keeps polling; a run that failed while its failure could not be recorded is
 recorded when Neo4j is back.
 """
@@ -38,10 +40,6 @@ from .refresh.runs import RunResult
 
 log = logging.getLogger("service.worker")
 MAX_BACKOFF = 30.0  # seconds between polls while Neo4j keeps failing
-
-
-class WorkerStopped(Exception):  # noqa: N818 - it is raised as a run's failure, and reads so
-    """Raised inside the running refresh by a second stop signal."""
 
 
 def new_worker_id() -> str:
@@ -196,10 +194,28 @@ class Worker:
     def _on_signal(self, signum: int, frame: FrameType | None) -> Any:
         name = signal.Signals(signum).name
         if self.stopping.is_set() and self.current:
-            raise WorkerStopped(f"worker {self.id} stopped by {name} during the run")
+            self._stop_now(self.current, name)
         self.stopping.set()
         if self.current:
             log.warning("%s: finishing run %s, then exiting (send it again to stop the run "
                         "now)", name, self.current)
         else:
             log.info("%s: exiting", name)
+
+    def _stop_now(self, run_id: str, name: str) -> None:
+        """The second signal during a run: record it failed, release the lock and drop its
+        GDS graphs through a fresh driver, leave, and exit at once (the pipeline is not
+        resumed; Neo4j ends its transactions when the connections close)."""
+        error = f"stopped: worker {self.id} got {name} again during the run"
+        log.warning("%s again: stopping run %s now", name, run_id)
+        database = Database(self.database.settings)
+        try:
+            runs.fail_run(database, RunResult(run_id, "failed", error=error))
+            database.fetch("runs/drop_run_graphs", runId=run_id)
+            database.execute("workers/leave", workerId=self.id)
+        except Exception:  # noqa: BLE001 - then the lock expires and the run is reaped
+            log.exception("could not record that run %s was stopped", run_id)
+        finally:
+            database.close()
+        logging.shutdown()
+        os._exit(0)

@@ -94,6 +94,28 @@ def clean_db(database: Database) -> Database:
     return database
 
 
+@pytest.fixture(scope="module")
+def graph(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Database:
+    """A generated 300-account graph (tests/workers.SPEC: a refresh lasts several seconds),
+    loaded once per module, with a succeeded run serving it."""
+    from .workers import load_served_graph
+
+    load_served_graph(database, tmp_path_factory.mktemp("generated-graph"))
+    return database
+
+
+@pytest.fixture
+def serving(graph: Database) -> Iterator[str]:
+    """The generated graph's serving run; nothing is left queued or running afterwards."""
+    from service.refresh.runs import current_run
+
+    from .workers import lock_free
+
+    lock_free(graph)
+    yield str(current_run(graph)["runId"])
+    lock_free(graph)
+
+
 @pytest.fixture(scope="session")
 def app(neo4j_server: Settings) -> Flask:
     application = create_app(settings=neo4j_server)

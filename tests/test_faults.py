@@ -22,14 +22,11 @@ import requests
 from service import neo4j_local
 from service.auth import DEV_KEYS
 from service.db import Database
-from service.refresh.runs import current_run
 from service.settings import Settings
 
 from .live import Server, free_port, gunicorn
 from .workers import (
     graphs_of,
-    load_served_graph,
-    lock_free,
     results_of,
     rows,
     start_worker,
@@ -48,21 +45,6 @@ def local(neo4j_server: Settings) -> neo4j_local.LocalNeo4j:
     if neo4j_server.external_neo4j:
         pytest.skip("stops and starts Neo4j: needs the local server, not NEO4J_URI")
     return neo4j_server.local
-
-
-@pytest.fixture(scope="module")
-def graph(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Database:
-    """The generated graph, loaded once, with a succeeded run serving it."""
-    load_served_graph(database, tmp_path_factory.mktemp("faults-graph"))
-    return database
-
-
-@pytest.fixture
-def served(graph: Database) -> Iterator[str]:
-    """The serving run; nothing is left queued or running afterwards."""
-    lock_free(graph)
-    yield str(current_run(graph)["runId"])
-    lock_free(graph)
 
 
 @pytest.fixture
@@ -90,7 +72,7 @@ def queue_refresh(server: Server) -> str:
 
 
 def test_api_restarted_during_a_refresh_the_worker_finishes_it(
-    database: Database, served: str, tmp_path: Path
+    database: Database, serving: str, tmp_path: Path
 ) -> None:
     port = free_port()
     worker = start_worker(tmp_path)
@@ -118,7 +100,7 @@ def test_api_restarted_during_a_refresh_the_worker_finishes_it(
 
 
 def test_neo4j_stopped_during_a_refresh_fails_it_and_the_previous_run_serves(
-    local: neo4j_local.LocalNeo4j, database: Database, served: str, neo4j_back: None,
+    local: neo4j_local.LocalNeo4j, database: Database, serving: str, neo4j_back: None,
     tmp_path: Path
 ) -> None:
     worker = start_worker(tmp_path)
@@ -138,7 +120,7 @@ def test_neo4j_stopped_during_a_refresh_fails_it_and_the_previous_run_serves(
                                   worker=worker)
             print(f"\ncrashed run {run_id}: {run['status']}: {run.get('error')}")
             assert run["status"] == "failed" and run["error"]
-            assert serving_run_id(server) == served
+            assert serving_run_id(server) == serving
             assert results_of(database, run_id) == 0 and graphs_of(database, run_id) == []
 
             # and the same worker runs the next refresh to the end

@@ -13,7 +13,6 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +30,6 @@ from .workers import (
     WorkerProcess,
     alive_workers,
     graphs_of,
-    load_served_graph,
-    lock_free,
     results_of,
     rows,
     run_record,
@@ -43,21 +40,6 @@ from .workers import (
 )
 
 TTL = float(suite_env()["CM_REFRESH_LOCK_TTL"])
-
-
-@pytest.fixture(scope="module")
-def graph(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Database:
-    """The generated graph, loaded once, with a succeeded run serving it."""
-    load_served_graph(database, tmp_path_factory.mktemp("worker-graph"))
-    return database
-
-
-@pytest.fixture
-def served(graph: Database) -> Iterator[str]:
-    """The serving run; afterwards no run is left queued or running (for the next test)."""
-    lock_free(graph)
-    yield str(current_run(graph)["runId"])
-    lock_free(graph)
 
 
 def post_refresh(client: FlaskClient) -> dict[str, Any]:
@@ -79,7 +61,7 @@ def serving_run_id(client: FlaskClient) -> str:
 
 
 def test_sigkilled_worker_run_fails_and_the_next_run_waits_for_a_worker(
-    client: FlaskClient, graph: Database, served: str, tmp_path: Path
+    client: FlaskClient, graph: Database, serving: str, tmp_path: Path
 ) -> None:
     first = start_worker(tmp_path, "first")
     try:
@@ -90,7 +72,7 @@ def test_sigkilled_worker_run_fails_and_the_next_run_waits_for_a_worker(
         killed = time.monotonic()
     finally:
         stop_worker(first)
-    assert serving_run_id(client) == served  # the previous run keeps serving
+    assert serving_run_id(client) == serving  # the previous run keeps serving
 
     # nobody polls: looking the run up fails it once its lock expired (TTL after the last
     # renewal), with the reason, its partial results and GDS graphs gone
@@ -104,7 +86,7 @@ def test_sigkilled_worker_run_fails_and_the_next_run_waits_for_a_worker(
     assert run["error"].startswith("abandoned: worker ") and run["worker"] in run["error"]
     assert run["current"] is False and run["finished_at"]
     assert results_of(graph, run_id) == 0 and graphs_of(graph, run_id) == []
-    assert serving_run_id(client) == served
+    assert serving_run_id(client) == serving
 
     # with no live worker a queued run says so, and so does /readyz (still ready)
     deadline = time.monotonic() + TTL + 10
@@ -151,7 +133,7 @@ def signalled_mid_run(client: FlaskClient, graph: Database, tmp_path: Path,
 
 
 def test_sigterm_lets_the_run_finish_then_the_worker_exits(
-    client: FlaskClient, graph: Database, served: str, tmp_path: Path
+    client: FlaskClient, graph: Database, serving: str, tmp_path: Path
 ) -> None:
     worker, run_id = signalled_mid_run(client, graph, tmp_path, signals=1)
     assert "finishing run" in worker.log_text()
@@ -162,18 +144,19 @@ def test_sigterm_lets_the_run_finish_then_the_worker_exits(
 
 
 def test_a_second_signal_stops_the_run_and_records_why(
-    client: FlaskClient, graph: Database, served: str, tmp_path: Path
+    client: FlaskClient, graph: Database, serving: str, tmp_path: Path
 ) -> None:
     worker, run_id = signalled_mid_run(client, graph, tmp_path, signals=2)
     run = get_run(client, run_id)
     assert run["status"] == "failed", run
-    assert "WorkerStopped" in run["error"] and "SIGTERM" in run["error"]
-    assert serving_run_id(client) == served
+    assert run["error"].startswith("stopped: worker ") and "SIGTERM again" in run["error"]
+    assert alive_workers(graph) == 0
+    assert serving_run_id(client) == serving
     assert results_of(graph, run_id) == 0 and graphs_of(graph, run_id) == []
     assert rows(graph, "MATCH (l:RefreshLock) RETURN l.runId AS r")[0]["r"] is None
 
 
-def test_of_many_concurrent_claims_exactly_one_wins(graph: Database, served: str) -> None:
+def test_of_many_concurrent_claims_exactly_one_wins(graph: Database, serving: str) -> None:
     run_id = enqueue_refresh(graph, RefreshParams())
     start = threading.Barrier(8)
     won: list[str | None] = [None] * 8
@@ -194,7 +177,7 @@ def test_of_many_concurrent_claims_exactly_one_wins(graph: Database, served: str
 
 
 def test_two_worker_processes_run_each_queued_run_once(
-    client: FlaskClient, graph: Database, served: str, tmp_path: Path
+    client: FlaskClient, graph: Database, serving: str, tmp_path: Path
 ) -> None:
     workers = [start_worker(tmp_path, f"w{i}") for i in range(2)]
     try:
@@ -225,13 +208,13 @@ def test_two_worker_processes_run_each_queued_run_once(
 
 
 def test_scheduler_tick_queues_skips_and_worker_once_runs_it(
-    graph: Database, served: str
+    graph: Database, serving: str
 ) -> None:
     runner = CliRunner(env=suite_env())
     from service.cli.refresh import queue_or_skip
 
     skipped = queue_or_skip(graph, RefreshParams())  # nothing changed since the serving run
-    assert skipped.status == "skipped" and served in skipped.metrics["reason"]
+    assert skipped.status == "skipped" and serving in skipped.metrics["reason"]
     changed = RefreshParams(resolution=1.5)
     queued = queue_or_skip(graph, changed)
     assert queued.status == "queued" and run_record(graph, queued.run_id)["status"] == "queued"

@@ -137,10 +137,11 @@ def worker(once: bool) -> None:
     heartbeats in Neo4j; /readyz and GET /v1/runs/<id> say whether one is alive.
 
     SIGTERM/SIGINT: finish the current run, then exit; a second signal stops the run at
-    once (recorded as failed). A worker killed outright (SIGKILL, OOM, lost machine): its
-    run is failed as abandoned when its lock expires (CM_REFRESH_LOCK_TTL, default 90 s)
-    and the next queued run goes ahead. Exit codes: 0 stopped; 2 bad configuration; 3
-    Neo4j refused the credentials.
+    once (recorded as failed, the lock released). A worker killed outright (SIGKILL, OOM,
+    lost machine): its run is failed as abandoned when its lock expires
+    (CM_REFRESH_LOCK_TTL, default 90 s) and the next queued run goes ahead.
+
+    Exit codes: 0 stopped; 2 bad configuration; 3 Neo4j refused the credentials.
     """
     from ..worker import Worker
 
