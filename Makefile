@@ -42,7 +42,8 @@ $(WEB): package.json package-lock.json
 
 web: $(WEB)
 
-## demo: provision + start Neo4j, apply the schema, serve the API, print the URLs and key
+## demo: provision + start Neo4j, apply the schema, load the demo graph, start a refresh
+## worker and refresh through it, serve the API, print the URLs and key
 demo: $(STAMP) $(WEB_STAMP)
 	$(BIN)/community-map demo
 

@@ -31,7 +31,7 @@ import threading
 from types import FrameType
 from typing import Any
 
-from neo4j.exceptions import AuthError
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 from .db import Database
 from .refresh import runs
@@ -82,11 +82,14 @@ class Worker:
                     failures = 0
                 except AuthError:
                     raise
-                except Exception:  # noqa: BLE001 - Neo4j away or a bug: log, back off, go on
+                except Exception as exc:  # noqa: BLE001 - Neo4j away or a bug: back off, go on
                     if self.once:
                         raise
                     failures += 1
-                    log.exception("worker poll failed (%d in a row)", failures)
+                    if isinstance(exc, ServiceUnavailable | SessionExpired):
+                        log.warning("Neo4j unreachable (%d polls in a row): %s", failures, exc)
+                    else:
+                        log.exception("worker poll failed (%d in a row)", failures)
                     claimed = None
                 if claimed is None and self.once:
                     break
