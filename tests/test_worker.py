@@ -185,6 +185,8 @@ def test_two_worker_processes_run_each_queued_run_once(
         while alive_workers(graph) < 2:
             assert time.monotonic() < deadline
             time.sleep(0.2)
+        scrape = client.get("/metrics", headers=auth("read")).get_data(as_text=True)
+        assert "\ncm_refresh_workers_alive 2.0\n" in scrape
         run_ids = []
         for _ in range(2):
             run_id = post_refresh(client)["run_id"]
