@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 # web/package-lock.json, installed by `npm ci` into web/node_modules (ignored by git)
 WEB_STAMP := web/node_modules/.installed-stamp
 
-.PHONY: demo test lint venv web browser bench bench-ingest clean-neo4j
+.PHONY: demo test lint venv web browser wrk bench bench-ingest bench-load clean-neo4j
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,13 +34,10 @@ browser:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-## web: browser assets from the npm registry, pinned by package-lock.json, into node_modules/
-## (served by the app itself, never from a CDN; install scripts are not run)
-$(WEB): package.json package-lock.json
-	npm ci --ignore-scripts --no-audit --no-fund
-	touch $(WEB)
-
-web: $(WEB)
+## wrk: Debian's HTTP load generator, which bench/load.py drives (reads under 50 clients)
+wrk:
+	command -v wrk >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
 ## demo: provision + start Neo4j, apply the schema, load the demo graph, start a refresh
 ## worker and refresh through it, serve the API, print the URLs and key
@@ -57,12 +54,16 @@ lint: $(STAMP)
 test: lint $(WEB_STAMP) browser
 	$(BIN)/python -m pytest -q
 
-## bench: every benchmark (writes bench/RESULTS.md); bench-ingest: only the ingest one
-bench: $(STAMP)
+## bench: every benchmark (writes bench/RESULTS.md); bench-ingest: only the ingest one;
+## bench-load: only reads under load (on the graph bench-ingest left)
+bench: $(STAMP) wrk
 	$(BIN)/python -m bench
 
 bench-ingest: $(STAMP)
 	$(BIN)/python -m bench.ingest
+
+bench-load: $(STAMP) wrk
+	$(BIN)/python -m bench.load
 
 clean-neo4j:
 	$(BIN)/community-map neo4j stop || true

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from . import influence, ingest, quality, ranking, reads, refresh
+from . import influence, ingest, load, quality, ranking, reads, refresh
 
 ingest.main()
 reads.main()
+load.main([])  # reads under 50 clients, on the graph reads.main() refreshed
 influence.main()
 # each benchmark has its own Neo4j instance ("bench-ingest" or "bench"); quality wipes "bench"
 refresh.main()

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from flask import Flask
 
 from . import errors, headers, metrics, request_ids
+from .api.cache import ReadCache
 from .cypher import library
 from .db import Database
 from .settings import Settings, load_settings
@@ -33,6 +34,7 @@ def create_app(env: Mapping[str, str] | None = None, settings: Settings | None =
         API_SPEC_OPTIONS=spec_options(),
     )
     app.extensions["cm_db"] = Database(settings)
+    app.extensions["cm_cache"] = ReadCache.from_settings(settings)  # read answers, per process
     request_ids.init_app(app)  # first: every later hook and log line has the request id
     metrics.init_app(app)
     headers.init_app(app, settings.cors_origins)

@@ -18,6 +18,9 @@ With ``CM_GDS_URI`` set, mode ``gds`` queries go through a second driver to that
 server (a cluster's analytics secondary, reached by ``bolt://`` as Neo4j documents for GDS),
 as read transactions (the GDS procedures used here write nothing to the database), carrying
 the main driver's bookmarks so a projection sees every write this process made before it.
+
+Every write made through a Database bumps a counter of this process
+(:func:`local_writes`), so the read cache sees this process's own writes at once.
 """
 
 from __future__ import annotations
@@ -39,6 +42,22 @@ from .settings import Settings
 T = TypeVar("T")
 ROUTING = {"read": RoutingControl.READ, "write": RoutingControl.WRITE,
            "gds": RoutingControl.WRITE, "schema": RoutingControl.WRITE}
+
+_writes = 0
+_writes_lock = threading.Lock()
+
+
+def local_writes() -> int:
+    """How many writes this process has finished (or attempted) through any Database."""
+    return _writes
+
+
+def _wrote() -> None:
+    # bumped after the write returns (committed or failed), never before: a reader that
+    # sees the new count and then reads Neo4j sees the write
+    global _writes
+    with _writes_lock:
+        _writes += 1
 
 
 class Database:
@@ -102,31 +121,52 @@ class Database:
     def write(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run an idempotent write transaction function (several named queries at once:
         use :func:`run_in` inside it)."""
-        with self.session() as session:
-            return session.execute_write(work, *args, **kwargs)
+        try:
+            with self.session() as session:
+                return session.execute_write(work, *args, **kwargs)
+        finally:
+            _wrote()
 
     def _run(self, name: str, params: dict[str, Any], transform: Callable[[Result], T]) -> T:
         q = checked(name, params)
-        query_ = neo4j.Query(q.text, metadata={"query": name})
+        try:
+            return self._run_checked(q, params, transform)
+        finally:
+            if q.mode != "read":
+                _wrote()
+
+    def _run_checked(self, q: Query, params: dict[str, Any],
+                     transform: Callable[[Result], T]) -> T:
+        query_ = neo4j.Query(q.text, metadata={"query": q.name})
         if q.mode == "gds" and self.settings.gds_uri:
-            self.sent["gds"] += 1
-            bookmarks = self.driver.execute_query_bookmark_manager
-            if q.autocommit:
-                with self.gds_driver.session(database=self.settings.neo4j_database,
-                                             default_access_mode=neo4j.READ_ACCESS,
-                                             bookmark_manager=bookmarks) as session:
-                    return transform(session.run(query_, params))
-            return self.gds_driver.execute_query(
-                query_, params, routing_=RoutingControl.READ,
-                database_=self.settings.neo4j_database, bookmark_manager_=bookmarks,
-                result_transformer_=transform)
+            return self._run_gds(q, query_, params, transform)
         self.sent["main"] += 1
         if q.autocommit:
             access = neo4j.READ_ACCESS if q.mode == "read" else neo4j.WRITE_ACCESS
             with self.session(default_access_mode=access) as session:
                 return transform(session.run(query_, params))
+        # no bookmark manager: requests are independent, and a database restored from a
+        # backup could never reach a bookmark taken before (every read would time out);
+        # with a GDS server, though, its projections must see this process's writes
+        bookmarks = self.driver.execute_query_bookmark_manager if self.settings.gds_uri else None
         return self.driver.execute_query(
             query_, params, routing_=ROUTING[q.mode], database_=self.settings.neo4j_database,
+            bookmark_manager_=bookmarks, result_transformer_=transform)
+
+    def _run_gds(self, q: Query, query_: neo4j.Query, params: dict[str, Any],
+                 transform: Callable[[Result], T]) -> T:
+        """A mode ``gds`` query on the CM_GDS_URI server, as a read transaction carrying
+        the main driver's bookmarks."""
+        self.sent["gds"] += 1
+        bookmarks = self.driver.execute_query_bookmark_manager
+        if q.autocommit:
+            with self.gds_driver.session(database=self.settings.neo4j_database,
+                                         default_access_mode=neo4j.READ_ACCESS,
+                                         bookmark_manager=bookmarks) as session:
+                return transform(session.run(query_, params))
+        return self.gds_driver.execute_query(
+            query_, params, routing_=RoutingControl.READ,
+            database_=self.settings.neo4j_database, bookmark_manager_=bookmarks,
             result_transformer_=transform)
 
     def fetch(self, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -165,6 +205,7 @@ class Database:
                 # schema changes cannot share a transaction with data; run each auto-commit
                 with self.session() as session:
                     session.run(neo4j.Query(statement, metadata={"query": name})).consume()
+                _wrote()
             applied.append(name)
         self.fetch("health/await_indexes")
         return applied

@@ -48,6 +48,11 @@ class Settings:
     gds_uri: str = ""
     gds_user: str = ""
     gds_password: str = ""
+    # Read cache (service/api/cache.py), per process: how often the serving run is re-read
+    # (0 = every request), and at most how many answers / bytes of answers are kept.
+    cache_ttl: float = 1.0
+    cache_max_entries: int = 2_000
+    cache_max_bytes: int = 64 * 1024 * 1024
 
 
 def _int(
@@ -66,7 +71,8 @@ def _int(
     return value
 
 
-def _float(env: Mapping[str, str], key: str, default: float, errors: list[str]) -> float:
+def _float(env: Mapping[str, str], key: str, default: float, errors: list[str],
+           zero_ok: bool = False, hi: float = float("inf")) -> float:
     raw = env.get(key)
     if raw is None or raw == "":
         return default
@@ -75,8 +81,10 @@ def _float(env: Mapping[str, str], key: str, default: float, errors: list[str]) 
     except ValueError:
         errors.append(f"{key}: expected a number, got {raw!r}")
         return default
-    if value <= 0:
-        errors.append(f"{key}: must be positive, got {value}")
+    if value < 0 or (value == 0 and not zero_ok):
+        errors.append(f"{key}: must be {'0 or more' if zero_ok else 'positive'}, got {value}")
+    elif value > hi:
+        errors.append(f"{key}: must be at most {hi:g}, got {value:g}")
     return value
 
 
@@ -110,6 +118,15 @@ def _queue_and_gds(env: Mapping[str, str], errors: list[str]) -> dict[str, Any]:
             "gds_uri": gds_uri,
             "gds_user": env.get("CM_GDS_USER", "") if gds_uri else "",
             "gds_password": env.get("CM_GDS_PASSWORD", "") if gds_uri else ""}
+
+
+def _cache(env: Mapping[str, str], errors: list[str]) -> dict[str, Any]:
+    """The read cache's bounds (CM_CACHE_*)."""
+    return {
+        "cache_ttl": _float(env, "CM_CACHE_TTL", 1.0, errors, zero_ok=True, hi=60.0),
+        "cache_max_entries": _int(env, "CM_CACHE_ENTRIES", 2_000, 0, 1_000_000, errors),
+        "cache_max_bytes": _int(env, "CM_CACHE_MB", 64, 0, 16_384, errors) * 1024 * 1024,
+    }
 
 
 def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settings:
@@ -149,7 +166,7 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
     timeout = _float(env, "CM_NEO4J_CONNECT_TIMEOUT", 5.0, errors)
     retry = _float(env, "CM_NEO4J_RETRY_SECONDS", 5.0, errors)
     cors_origins = _origins(env, errors)
-    extra = _queue_and_gds(env, errors)
+    extra = _queue_and_gds(env, errors) | _cache(env, errors)
     if errors:
         raise SettingsError("invalid configuration:\n  " + "\n  ".join(errors))
     return Settings(

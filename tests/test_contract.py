@@ -4,6 +4,7 @@ answered in the one shape, 405 carries Allow, malformed bodies are 4xx and write
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -29,13 +30,9 @@ def document(client: FlaskClient) -> dict[str, Any]:
 
 
 def openapi_path(rule: str) -> str:
-    """'/v1/items/<path:item>/adoption' -> '/v1/items/{item}/adoption'."""
-    out = []
-    for part in rule.split("/"):
-        if part.startswith("<") and part.endswith(">"):
-            part = "{" + part[1:-1].split(":")[-1] + "}"
-        out.append(part)
-    return "/".join(out)
+    """'/v1/items/<path:item>/adoption' -> '/v1/items/{item}/adoption' (also several
+    variables in one segment: '/<package>@<version>.js')."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
 
 
 # ------------------------------------------------------------------- routes vs document

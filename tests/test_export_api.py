@@ -124,6 +124,21 @@ def test_community_graph_matches_the_map(client: FlaskClient, runs: dict[str, An
         assert sizes == {c["id"]: c["size"] for c in the_map["communities"]}
 
 
+def test_community_graph_around_one_community(client: FlaskClient,
+                                              runs: dict[str, Any]) -> None:
+    the_map = get(client, "/v1/map")
+    centre = the_map["communities"][0]["id"]
+    linked = {centre} | {x["source"] for x in the_map["links"] if centre in (x["source"],
+                                                                              x["target"])} \
+        | {x["target"] for x in the_map["links"] if centre in (x["source"], x["target"])}
+    graph = nx.read_gexf(io.BytesIO(download(
+        client, f"/v1/export/graph.gexf?communities_only=true&community={centre}")),
+        version="1.3")
+    assert set(graph) == linked
+    assert graph.number_of_edges() == len([x for x in the_map["links"]
+                                           if centre in (x["source"], x["target"])])
+
+
 def test_an_older_kept_run_exports_its_own_memberships(
     client: FlaskClient, runs: dict[str, Any], database: Database
 ) -> None:
@@ -135,8 +150,7 @@ def test_an_older_kept_run_exports_its_own_memberships(
 def test_bad_options_unknown_runs_and_missing_keys_are_refused(
     client: FlaskClient, runs: dict[str, Any]
 ) -> None:
-    assert "communities_only" in error(client, "/v1/export/graph.gexf?level=1", 422)["message"]
-    error(client, "/v1/export/graph.gexf?communities_only=true&community=c1", 422)
+    error(client, "/v1/export/graph.gexf?communities_only=true&community=nope", 404)
     error(client, "/v1/export/graph.graphml?community=nope", 404)
     error(client, "/v1/export/memberships.csv?run=r-nope", 404)
     error(client, "/v1/export/graph.gexf?communities_only=true&level=19", 404)

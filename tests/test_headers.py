@@ -70,7 +70,8 @@ def test_the_installed_swagger_ui_is_the_pinned_one(client: FlaskClient) -> None
     import json
 
     repo = Path(__file__).resolve().parents[1]
-    pinned = json.loads((repo / "package.json").read_text())["dependencies"]["swagger-ui-dist"]
+    pinned = json.loads((repo / "web" / "package.json").read_text())["dependencies"][
+        "swagger-ui-dist"]
     installed = json.loads((repo / "web" / "node_modules" / "swagger-ui-dist" / "package.json")
                            .read_text())["version"]
     assert installed == pinned

@@ -110,7 +110,9 @@ def test_page_is_public_self_only_and_cached_right(client: FlaskClient,
         script = client.get(src)
         assert script.status_code == 200 and len(script.get_data()) > 10_000
         assert script.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert client.get("/map/vendor/sigma@9.9.9.js").status_code == 404
+    moved = client.get("/map/vendor/sigma@9.9.9.js")  # the version only busts caches
+    assert moved.status_code == 308 and moved.headers["Location"].endswith("/sigma@3.0.3.js")
+    assert client.get("/map/vendor/leftpad@1.0.0.js").status_code == 404
     assert client.get("/map/assets/secret.py").status_code == 404
 
 

@@ -21,6 +21,7 @@ from ..errors import ApiError
 from ..schemas import MAX_TOPIC_LENGTH
 from ..vocabulary import TOPIC_PREFIX
 from . import SECURITY, db
+from .cache import cached_read
 from .export import map_level
 from .selection import engagement_window, selected_run
 from .serving import community_json
@@ -101,6 +102,7 @@ def seed_summary(scope: str, run_id: str, k_max: int) -> dict[str, Any] | None:
 
 @blp.route("/overview")
 @require_role("read")
+@cached_read
 @blp.doc(security=SECURITY)
 @blp.arguments(OverviewArgsSchema, location="query")
 @blp.response(200, OverviewSchema)
@@ -176,6 +178,7 @@ def drawn_members(run: dict[str, Any], community: dict[str, Any], limit: int,
 
 @blp.route("/communities/<community_id>")
 @require_role("read")
+@cached_read
 @blp.doc(security=SECURITY)
 @blp.arguments(DrillArgsSchema, location="query")
 @blp.response(200, DrillDownSchema)
@@ -205,6 +208,7 @@ def drill_down(args: dict[str, Any], community_id: str) -> dict[str, Any]:
 
 @blp.route("/search")
 @require_role("read")
+@cached_read
 @blp.doc(security=SECURITY)
 @blp.arguments(SearchArgsSchema, location="query")
 @blp.response(200, SearchSchema)
@@ -224,6 +228,7 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/topic")
 @require_role("read")
+@cached_read
 @blp.doc(security=SECURITY)
 @blp.arguments(TopicArgsSchema, location="query")
 @blp.response(200, TopicSchema)

@@ -56,10 +56,13 @@ class GraphArgsSchema(MembershipArgsSchema):
 
     communities_only = ma.fields.Boolean(
         load_default=False,
-        metadata={"description": "one node per community, links weighted by engagement"})
+        metadata={"description": "one node per community, links weighted by engagement; with "
+                                 "community: that community and those linked to it"})
     level = ma.fields.Integer(
         load_default=0, validate=ma.validate.Range(0, 20),
-        metadata={"description": "map level of the community graph (0 = final partition)"})
+        metadata={"description": "map level (0 = final partition); accounts belong to level "
+                                 "0, so a finer level is always exported as its community "
+                                 "graph"})
 
 
 @dataclass(frozen=True)
@@ -193,9 +196,13 @@ def account_graph(fmt: Format, run: dict[str, Any], community: str | None) -> It
     return chunks()
 
 
-def community_graph(fmt: Format, run: dict[str, Any], level: int) -> Iterator[str]:
-    """One node per community of a map level, links weighted by engagement between them."""
+def community_graph(fmt: Format, run: dict[str, Any], level: int,
+                    around: str | None = None) -> Iterator[str]:
+    """One node per community of a map level, links weighted by engagement between them
+    (only community ``around`` and those linked to it, when given)."""
     level_map = map_level(run["run_id"], level)
+    if around is not None:
+        level_map = ego_map(level_map, around, run["run_id"], level)
     ranks = {}
     if level == 0:
         ranks = {c["id"]: c["rank"] for c in db().fetch("export/communities",
@@ -220,18 +227,26 @@ def community_graph(fmt: Format, run: dict[str, Any], level: int) -> Iterator[st
     return chunks()
 
 
+def ego_map(level_map: dict[str, Any], around: str, run_id: str,
+            level: int) -> dict[str, Any]:
+    """A level map cut down to one community and those linked to it (404 if unknown)."""
+    if around not in {c["id"] for c in level_map["communities"]}:
+        raise ApiError(404, f"no community {around!r} at level {level} of run {run_id}")
+    links = [x for x in level_map["links"] if around in (x["source"], x["target"])]
+    keep = {around} | {x["source"] for x in links} | {x["target"] for x in links}
+    return {**level_map, "links": links,
+            "communities": [c for c in level_map["communities"] if c["id"] in keep]}
+
+
 def graph_export(fmt: Format, args: dict[str, Any]) -> Response:
-    """Check the options, read what must exist, then stream the file."""
-    if args["communities_only"] and args["community"]:
-        raise ApiError(422, "choose one: communities_only (the community graph) or community "
-                            "(one community's accounts)")
-    if args["level"] and not args["communities_only"]:
-        raise ApiError(422, "accounts belong to level-0 communities; finer levels are "
-                            "exported as community graphs: add communities_only=true")
+    """Read what must exist, then stream the file: the community graph (asked for, or a
+    finer level than 0, where accounts have no membership), or the accounts."""
     run = selected_run(args["run"])
-    if args["communities_only"]:
-        chunks = community_graph(fmt, run, args["level"])
-        name = f"community-map-{run['run_id']}-communities-L{args['level']}.{fmt.extension}"
+    if args["communities_only"] or args["level"]:
+        chunks = community_graph(fmt, run, args["level"], args["community"])
+        part = f"-{args['community']}" if args["community"] else ""
+        name = (f"community-map-{run['run_id']}-communities-L{args['level']}{part}."
+                f"{fmt.extension}")
     else:
         chunks = account_graph(fmt, run, args["community"])
         part = f"-{args['community']}" if args["community"] else ""

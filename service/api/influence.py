@@ -17,6 +17,7 @@ from ..schemas import MAX_TOPIC_LENGTH
 from ..vocabulary import TOPIC_PREFIX
 from . import SECURITY, db
 from .answers import InfluencerListSchema, ItemAdoptionSchema, SeedSetSchema
+from .cache import cached_read
 from .serving import decoded, serving_run
 
 blp = Blueprint("influence", __name__, url_prefix="/v1",
@@ -44,6 +45,7 @@ class SeedArgsSchema(ma.Schema):
 
 @blp.route("/influencers")
 @require_role("read")
+@cached_read
 @blp.doc(security=SECURITY)
 @blp.arguments(InfluencerArgsSchema, location="query")
 @blp.response(200, InfluencerListSchema)
@@ -85,6 +87,7 @@ def influencers(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/seeds")
 @require_role("read")
+@cached_read
 @blp.doc(security=SECURITY)
 @blp.arguments(SeedArgsSchema, location="query")
 @blp.response(200, SeedSetSchema)
@@ -149,6 +152,7 @@ def seeds(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/items/<path:item>/adoption")
 @require_role("read")
+@cached_read
 @blp.doc(security=SECURITY)
 @blp.response(200, ItemAdoptionSchema)
 def item_adoption(item: str) -> dict[str, Any]:

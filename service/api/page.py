@@ -14,7 +14,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Response, render_template_string, send_file
+from flask import Response, redirect, render_template_string, send_file
+from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from ..auth import DEV_KEYS
@@ -90,9 +91,13 @@ def map_page() -> Response:
     return secured(resp)
 
 
-@blp.route("/assets/<name>")
-@blp.response(200, HTML, content_type="text/javascript",
-              description="the page's own script or style (content-hashed URL, cached a year)")
+@blp.route("/assets/<name>", parameters=[{
+    "in": "path", "name": "name", "required": True,
+    "schema": {"type": "string", "enum": sorted(ASSETS)}}])
+@blp.doc(responses={"200": {
+    "description": "the page's own script or style (content-hashed URL, cached a year)",
+    "content": {kind: {"schema": {"type": "string"}} for kind in ("text/javascript", "text/css")},
+}})
 def asset(name: str) -> Response:
     """One of the page's own files."""
     if name not in ASSETS:
@@ -102,14 +107,21 @@ def asset(name: str) -> Response:
     return secured(resp)
 
 
-@blp.route("/vendor/<package>@<version>.js")
-@blp.response(200, HTML, content_type="text/javascript",
-              description="a pinned third-party bundle from web/node_modules (cached a year)")
-def vendor(package: str, version: str) -> Response:
-    """A third-party bundle, at the version ``npm ci`` installed."""
+@blp.route("/vendor/<package>@<version>.js", parameters=[{
+    "in": "path", "name": "package", "required": True,
+    "schema": {"type": "string", "enum": sorted(VENDOR)}}])
+@blp.doc(responses={
+    "200": {"description": "a pinned third-party bundle from web/node_modules (cached a year)",
+            "content": {"text/javascript": {"schema": {"type": "string"}}}},
+    "308": {"description": "another version was asked for: the installed one's URL"}})
+def vendor(package: str, version: str) -> ResponseReturnValue:
+    """A third-party bundle, at the version ``npm ci`` installed (another version in the
+    URL redirects there: the version is only for caching)."""
     versions = vendor_versions() or {}
-    if versions.get(package) != version:
-        raise ApiError(404, f"no vendor script {package}@{version}")
+    if package not in versions:
+        raise ApiError(404, f"no vendor script {package!r} (is web/node_modules installed?)")
+    if versions[package] != version:
+        return redirect(f"/map/vendor/{package}@{versions[package]}.js", code=308)
     resp = send_file(WEB_DIR / "node_modules" / package / VENDOR[package],
                      mimetype="text/javascript", etag=True, conditional=True)
     resp.headers["Cache-Control"] = FOREVER

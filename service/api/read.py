@@ -18,6 +18,7 @@ from ..schemas import (
     MemberQueryArgsSchema,
 )
 from . import SECURITY, db
+from .cache import cached_read
 from .serving import community_json, decoded, metrics_json, serving_run
 
 blp = Blueprint("read", __name__, url_prefix="/v1",
@@ -26,6 +27,7 @@ blp = Blueprint("read", __name__, url_prefix="/v1",
 
 @blp.route("/communities")
 @require_role("read")
+@cached_read
 @blp.doc(security=SECURITY)
 @blp.arguments(CommunityQueryArgsSchema, location="query")
 @blp.response(200, CommunityListSchema)
@@ -41,6 +43,7 @@ def list_communities(args: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("/communities/<community_id>")
 @require_role("read")
+@cached_read
 @blp.doc(security=SECURITY)
 @blp.arguments(MemberQueryArgsSchema, location="query")
 @blp.response(200, CommunityDetailSchema)
@@ -59,6 +62,7 @@ def get_community(args: dict[str, int], community_id: str) -> dict[str, Any]:
 
 @blp.route("/map")
 @require_role("read")
+@cached_read
 @blp.doc(security=SECURITY)
 @blp.arguments(MapQueryArgsSchema, location="query")
 @blp.response(200, MapSchema)
@@ -77,6 +81,7 @@ def get_map(args: dict[str, int]) -> dict[str, Any]:
 
 @blp.route("/accounts/<account_id>")
 @require_role("read")
+@cached_read
 @blp.doc(security=SECURITY)
 @blp.response(200, AccountSchemaOut)
 def get_account(account_id: str) -> dict[str, Any]:

@@ -6,13 +6,13 @@ import json
 from typing import Any
 
 from ..errors import ApiError
-from ..refresh.runs import current_run
-from . import db
+from .cache import request_epoch
 
 
 def serving_run() -> str:
-    """The current run's id, or 503 before the first successful refresh."""
-    run_id = current_run(db())["runId"]
+    """The current run's id, or 503 before the first successful refresh (the same run the
+    read cache keys this request's answer by: service/api/cache.py)."""
+    run_id = request_epoch().run_id
     if not run_id:
         raise ApiError(503, "no community map yet: run a refresh first "
                             "(POST /v1/refresh or `community-map refresh`)")
