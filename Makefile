@@ -34,20 +34,13 @@ browser:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-## web: browser assets from the npm registry, pinned by package-lock.json, into node_modules/
-## (served by the app itself, never from a CDN; install scripts are not run)
-$(WEB): package.json package-lock.json
-	npm ci --ignore-scripts --no-audit --no-fund
-	touch $(WEB)
-
-web: $(WEB)
-
 ## wrk: Debian's HTTP load generator, which bench/load.py drives (reads under 50 clients)
 wrk:
 	command -v wrk >/dev/null 2>&1 || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
-## demo: provision + start Neo4j, apply the schema, serve the API, print the URLs and key
+## demo: provision + start Neo4j, apply the schema, load the demo graph, start a refresh
+## worker and refresh through it, serve the API, print the URLs and key
 demo: $(STAMP) $(WEB_STAMP)
 	$(BIN)/community-map demo
 

@@ -14,6 +14,11 @@ whatever its mode (Neo4j refuses it inside a managed one). Managed transactions 
 retried by the driver on transient errors, so every query and transaction function
 passed here must be idempotent.
 
+With ``CM_GDS_URI`` set, mode ``gds`` queries go through a second driver to that one
+server (a cluster's analytics secondary, reached by ``bolt://`` as Neo4j documents for GDS),
+as read transactions (the GDS procedures used here write nothing to the database), carrying
+the main driver's bookmarks so a projection sees every write this process made before it.
+
 Every write made through a Database bumps a counter of this process
 (:func:`local_writes`), so the read cache sees this process's own writes at once.
 """
@@ -23,6 +28,7 @@ from __future__ import annotations
 import atexit
 import os
 import threading
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -59,37 +65,54 @@ class Database:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._driver: Driver | None = None
+        self._drivers: dict[str, Driver] = {}
         self._pid = 0
         self._lock = threading.Lock()
+        # queries sent per driver ("main", "gds") by this process: what the GDS test reads
+        self.sent: Counter[str] = Counter()
 
     @property
     def driver(self) -> Driver:
         """The shared driver (created on first use in this process)."""
-        if self._driver is None or self._pid != os.getpid():
-            with self._lock:
-                if self._driver is None or self._pid != os.getpid():
-                    self._driver = self._connect()
-                    self._pid = os.getpid()
-                    atexit.register(self._driver.close)
-        return self._driver
+        return self._get("main")
 
-    def _connect(self) -> Driver:
+    @property
+    def gds_driver(self) -> Driver:
+        """The driver of mode ``gds`` queries: its own when CM_GDS_URI is set."""
+        return self._get("gds") if self.settings.gds_uri else self.driver
+
+    def _get(self, which: str) -> Driver:
+        if self._pid != os.getpid() or which not in self._drivers:
+            with self._lock:
+                if self._pid != os.getpid():  # forked: the parent's drivers are not ours
+                    self._drivers, self._pid = {}, os.getpid()
+                if which not in self._drivers:
+                    driver = self._connect(which)
+                    atexit.register(driver.close)
+                    self._drivers[which] = driver
+        return self._drivers[which]
+
+    def _connect(self, which: str) -> Driver:
         s = self.settings
+        uri, user, password, agent = s.neo4j_uri, s.neo4j_user, s.neo4j_password, ""
+        if which == "gds":
+            uri, agent = s.gds_uri, " (gds)"
+            user, password = s.gds_user or user, s.gds_password or password
         return GraphDatabase.driver(
-            s.neo4j_uri, auth=(s.neo4j_user, s.neo4j_password),
+            uri, auth=(user, password),
             connection_timeout=s.connection_timeout,
             connection_acquisition_timeout=s.connection_timeout * 2,
-            max_transaction_retry_time=s.retry_seconds, user_agent="community-map/0.1",
+            max_transaction_retry_time=s.retry_seconds, user_agent="community-map/0.1" + agent,
             # schema-less warnings (a label not created yet) are noise here
             notifications_min_severity="OFF",
         )
 
     def close(self) -> None:
-        """Close the driver (at process exit or end of a CLI command)."""
-        if self._driver is not None and self._pid == os.getpid():
-            self._driver.close()
-        self._driver = None
+        """Close the drivers (at process exit or end of a CLI command)."""
+        if self._pid == os.getpid():
+            for driver in self._drivers.values():
+                driver.close()
+        self._drivers = {}
 
     def session(self, **kwargs: Any) -> neo4j.Session:
         """A session on the configured database (use it in a ``with`` block)."""
@@ -114,18 +137,37 @@ class Database:
 
     def _run_checked(self, q: Query, params: dict[str, Any],
                      transform: Callable[[Result], T]) -> T:
-        name = q.name
+        query_ = neo4j.Query(q.text, metadata={"query": q.name})
+        if q.mode == "gds" and self.settings.gds_uri:
+            return self._run_gds(q, query_, params, transform)
+        self.sent["main"] += 1
         if q.autocommit:
             access = neo4j.READ_ACCESS if q.mode == "read" else neo4j.WRITE_ACCESS
             with self.session(default_access_mode=access) as session:
-                return transform(session.run(neo4j.Query(q.text, metadata={"query": name}),
-                                             params))
+                return transform(session.run(query_, params))
         # no bookmark manager: requests are independent, and a database restored from a
-        # backup could never reach a bookmark taken before (every read would time out)
+        # backup could never reach a bookmark taken before (every read would time out);
+        # with a GDS server, though, its projections must see this process's writes
+        bookmarks = self.driver.execute_query_bookmark_manager if self.settings.gds_uri else None
         return self.driver.execute_query(
-            neo4j.Query(q.text, metadata={"query": name}), params,
-            routing_=ROUTING[q.mode], database_=self.settings.neo4j_database,
-            bookmark_manager_=None, result_transformer_=transform)
+            query_, params, routing_=ROUTING[q.mode], database_=self.settings.neo4j_database,
+            bookmark_manager_=bookmarks, result_transformer_=transform)
+
+    def _run_gds(self, q: Query, query_: neo4j.Query, params: dict[str, Any],
+                 transform: Callable[[Result], T]) -> T:
+        """A mode ``gds`` query on the CM_GDS_URI server, as a read transaction carrying
+        the main driver's bookmarks."""
+        self.sent["gds"] += 1
+        bookmarks = self.driver.execute_query_bookmark_manager
+        if q.autocommit:
+            with self.gds_driver.session(database=self.settings.neo4j_database,
+                                         default_access_mode=neo4j.READ_ACCESS,
+                                         bookmark_manager=bookmarks) as session:
+                return transform(session.run(query_, params))
+        return self.gds_driver.execute_query(
+            query_, params, routing_=RoutingControl.READ,
+            database_=self.settings.neo4j_database, bookmark_manager_=bookmarks,
+            result_transformer_=transform)
 
     def fetch(self, name: str, **params: Any) -> list[dict[str, Any]]:
         """Run the named query and return its records as dicts."""
@@ -140,11 +182,19 @@ class Database:
         return self._run(name, params, counters)
 
     def probe(self) -> dict[str, Any]:
-        """One quick auto-commit round trip (no retries): versions of Neo4j and GDS."""
-        q = query("health/ready")
-        with self.session(default_access_mode=neo4j.READ_ACCESS) as session:
-            timeout = self.settings.connection_timeout
-            record = session.run(neo4j.Query(q.text, timeout=timeout)).single()
+        """Quick auto-commit round trips (no retries): versions of Neo4j and GDS (GDS asked
+        of the GDS server when CM_GDS_URI names one, Neo4j of the main server)."""
+        found = self._probe(self.driver, "health/ping" if self.settings.gds_uri
+                            else "health/ready")
+        if self.settings.gds_uri:
+            found["gds"] = self._probe(self.gds_driver, "health/ready")["gds"]
+        return found
+
+    def _probe(self, driver: Driver, name: str) -> dict[str, Any]:
+        timeout = self.settings.connection_timeout
+        with driver.session(database=self.settings.neo4j_database,
+                            default_access_mode=neo4j.READ_ACCESS) as session:
+            record = session.run(neo4j.Query(query(name).text, timeout=timeout)).single()
         return record.data() if record else {}
 
     def apply_schema(self) -> list[str]:

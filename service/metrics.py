@@ -31,6 +31,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from .db import Database
+from .refresh.runs import queue_state
 
 log = logging.getLogger(__name__)
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -94,6 +95,7 @@ class RunsCollector:
         up = GaugeMetricFamily("cm_neo4j_up", "1 when Neo4j answered this scrape's query")
         try:
             row = self.database.fetch("runs/metrics")[0]
+            queue = queue_state(self.database)
         except Exception as exc:  # noqa: BLE001 - a scrape must answer even when Neo4j is down
             log.warning("metrics: could not read refresh runs: %s", exc)
             up.add_metric([], 0)
@@ -101,6 +103,10 @@ class RunsCollector:
             return
         up.add_metric([], 1)
         yield up
+        yield GaugeMetricFamily(
+            "cm_refresh_workers_alive",
+            "Refresh workers that heartbeat within CM_REFRESH_LOCK_TTL (Neo4j's view)",
+            value=queue["workersAlive"])
         yield from run_metrics(row)
 
 

@@ -39,6 +39,10 @@ class ReadySchema(ma.Schema):
     neo4j = ma.fields.String()
     edition = ma.fields.String()
     gds = ma.fields.String()
+    workers_alive = ma.fields.Integer(metadata={
+        "description": "refresh workers seen within CM_REFRESH_LOCK_TTL (0 does not make "
+                       "the API unready: reads are served and refreshes wait queued)"})
+    note = ma.fields.String()
 
 
 # ---------------------------------------------------------------------------- ingest
@@ -190,10 +194,13 @@ class RefreshRequestSchema(RefreshParamsSchema):
 
 
 class RunQueuedSchema(ma.Schema):
-    """A queued refresh."""
+    """A queued refresh, and whether a worker is alive to run it."""
 
     run_id = ma.fields.String(required=True)
     status = ma.fields.String(required=True)
+    workers_alive = ma.fields.Integer(
+        metadata={"description": "refresh workers seen within CM_REFRESH_LOCK_TTL"})
+    note = ma.fields.String(allow_none=True)
 
 
 class RunSchema(ma.Schema):
@@ -213,6 +220,12 @@ class RunSchema(ma.Schema):
     timings = ma.fields.Dict(allow_none=True)
     metrics = ma.fields.Dict(allow_none=True)
     error = ma.fields.String(allow_none=True)
+    worker = ma.fields.String(allow_none=True,
+                              metadata={"description": "the worker that claimed the run"})
+    workers_alive = ma.fields.Integer(
+        metadata={"description": "refresh workers seen within CM_REFRESH_LOCK_TTL"})
+    note = ma.fields.String(allow_none=True, metadata={
+        "description": "queued with no live worker, waiting for one, or running on one"})
 
 
 class PageArgsSchema(ma.Schema):

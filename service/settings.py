@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .keys import ApiKey, dev_keys, parse_api_keys
 from .neo4j_local import LocalNeo4j, local_from_env
@@ -38,6 +39,18 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     # Follower tiers of /v1/influencers?tier= (CM_TIERS; service/tiers.py)
     tiers: Tiers = DEFAULT_TIERS
+    # Refresh queue (service/worker.py): a running refresh's lock expires this many seconds
+    # after its last renewal (then the run is failed as abandoned); its worker renews the
+    # lock and its own last-seen time every refresh_heartbeat seconds; an idle worker looks
+    # for a queued run every worker_poll seconds. A worker is alive when seen within the TTL.
+    refresh_lock_ttl: float = 90.0
+    refresh_heartbeat: float = 15.0
+    worker_poll: float = 2.0
+    # GDS work (mode ``gds`` queries) on its own server, e.g. a cluster's analytics
+    # secondary; empty: the main driver (NEO4J_URI) runs it.
+    gds_uri: str = ""
+    gds_user: str = ""
+    gds_password: str = ""
     # Read cache (service/api/cache.py), per process: how often the serving run is re-read
     # (0 = every request), and at most how many answers / bytes of answers are kept.
     cache_ttl: float = 1.0
@@ -100,6 +113,36 @@ def _tiers(env: Mapping[str, str], errors: list[str]) -> Tiers:
         return DEFAULT_TIERS
 
 
+def _queue_and_gds(env: Mapping[str, str], errors: list[str]) -> dict[str, Any]:
+    """The refresh queue's timings and the optional GDS server (CM_REFRESH_*, CM_WORKER_*,
+    CM_GDS_*)."""
+    ttl = _float(env, "CM_REFRESH_LOCK_TTL", 90.0, errors)
+    beat = _float(env, "CM_REFRESH_HEARTBEAT", 15.0, errors)
+    if beat * 3 > ttl:
+        errors.append(f"CM_REFRESH_HEARTBEAT: must be at most a third of CM_REFRESH_LOCK_TTL "
+                      f"({ttl:g} s), so two missed renewals do not lose the lock; got {beat:g}")
+    poll = _float(env, "CM_WORKER_POLL", 2.0, errors)
+    gds_uri = env.get("CM_GDS_URI", "").strip()
+    if gds_uri and gds_uri.split("://", 1)[0] not in {"bolt", "bolt+s", "bolt+ssc"}:
+        # GDS keeps a refresh's in-memory graphs on the server that projected them: every
+        # call must reach that one server (Neo4j documents bolt:// to the analytics secondary)
+        errors.append(f"CM_GDS_URI: expected bolt:// (optionally +s/+ssc) to one server, got "
+                      f"{gds_uri!r}")
+    return {"refresh_lock_ttl": ttl, "refresh_heartbeat": beat, "worker_poll": poll,
+            "gds_uri": gds_uri,
+            "gds_user": env.get("CM_GDS_USER", "") if gds_uri else "",
+            "gds_password": env.get("CM_GDS_PASSWORD", "") if gds_uri else ""}
+
+
+def _cache(env: Mapping[str, str], errors: list[str]) -> dict[str, Any]:
+    """The read cache's bounds (CM_CACHE_*)."""
+    return {
+        "cache_ttl": _float(env, "CM_CACHE_TTL", 1.0, errors, zero_ok=True, hi=60.0),
+        "cache_max_entries": _int(env, "CM_CACHE_ENTRIES", 2_000, 0, 1_000_000, errors),
+        "cache_max_bytes": _int(env, "CM_CACHE_MB", 64, 0, 16_384, errors) * 1024 * 1024,
+    }
+
+
 def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settings:
     """Validate the environment mapping into Settings, or raise SettingsError listing all."""
     errors: list[str] = []
@@ -138,9 +181,7 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
     retry = _float(env, "CM_NEO4J_RETRY_SECONDS", 5.0, errors)
     cors_origins = _origins(env, errors)
     tiers = _tiers(env, errors)
-    cache_ttl = _float(env, "CM_CACHE_TTL", 1.0, errors, zero_ok=True, hi=60.0)
-    cache_entries = _int(env, "CM_CACHE_ENTRIES", 2_000, 0, 1_000_000, errors)
-    cache_bytes = _int(env, "CM_CACHE_MB", 64, 0, 16_384, errors) * 1024 * 1024
+    extra = _queue_and_gds(env, errors) | _cache(env, errors)
     if errors:
         raise SettingsError("invalid configuration:\n  " + "\n  ".join(errors))
     return Settings(
@@ -158,7 +199,5 @@ def load_settings(env: Mapping[str, str], instance: str | None = None) -> Settin
         retry_seconds=retry,
         cors_origins=cors_origins,
         tiers=tiers,
-        cache_ttl=cache_ttl,
-        cache_max_entries=cache_entries,
-        cache_max_bytes=cache_bytes,
+        **extra,
     )

@@ -4,6 +4,10 @@ Unless NEO4J_URI is set, the suite provisions and starts the local ``test`` inst
 (ports 17687/17474, its own data folder, so demo data is never touched) and stops it at
 the end if it started it. When the database cannot be reached, tests skip locally but
 FAIL under CI (CI=true): a green CI must mean the database tests really ran.
+
+The refresh queue runs on short timings in the suite (lock TTL 12 s, heartbeat 2 s, worker
+poll 0.5 s; the environment may override them) so crash tests finish in seconds; the app,
+the CLI and the worker processes the tests start all read the same values.
 """
 
 from __future__ import annotations
@@ -23,12 +27,16 @@ from service.db import Database
 from service.settings import Settings, load_settings
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+QUEUE_TIMINGS = {"CM_REFRESH_LOCK_TTL": "12", "CM_REFRESH_HEARTBEAT": "2",
+                 "CM_WORKER_POLL": "0.5"}
 
 
 def suite_env() -> dict[str, str]:
     """The environment the suite's app and CLI run with."""
     env = {k: v for k, v in os.environ.items() if k != "CM_API_KEYS"}
     env.setdefault("CM_NEO4J_INSTANCE", "test")
+    for key, value in QUEUE_TIMINGS.items():
+        env.setdefault(key, value)
     return env
 
 
@@ -84,6 +92,28 @@ def clean_db(database: Database) -> Database:
     """The database, emptied before the test."""
     wipe(database)
     return database
+
+
+@pytest.fixture(scope="module")
+def graph(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Database:
+    """A generated 300-account graph (tests/workers.SPEC: a refresh lasts several seconds),
+    loaded once per module, with a succeeded run serving it."""
+    from .workers import load_served_graph
+
+    load_served_graph(database, tmp_path_factory.mktemp("generated-graph"))
+    return database
+
+
+@pytest.fixture
+def serving(graph: Database) -> Iterator[str]:
+    """The generated graph's serving run; nothing is left queued or running afterwards."""
+    from service.refresh.runs import current_run
+
+    from .workers import lock_free
+
+    lock_free(graph)
+    yield str(current_run(graph)["runId"])
+    lock_free(graph)
 
 
 @pytest.fixture(scope="session")

@@ -39,9 +39,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(log_dir: Path, workers: int = 1, **env: str) -> Iterator[Server]:
-    """Start gunicorn with the suite's settings (plus ``env``); stop it afterwards."""
-    port = free_port()
+def gunicorn(log_dir: Path, workers: int = 1, port: int | None = None,
+             **env: str) -> Iterator[Server]:
+    """Start gunicorn with the suite's settings (plus ``env``) on ``port`` (default: a free
+    one); stop it afterwards."""
+    port = port or free_port()
     full_env = {**suite_env(), "CM_BIND": f"127.0.0.1:{port}", "CM_WORKERS": str(workers),
                 "CM_THREADS": "4", **env}
     full_env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # gunicorn.conf.py makes its own

@@ -4,8 +4,9 @@ The graph is seeded with a small generated social graph and refreshed, so commun
 account and run ids resolve (schemathesis also follows the links it infers from answers).
 Every default check runs; ``tests/schemathesis.toml`` and ``tests/schemathesis_hooks.py``
 say what is configured and why. Refreshes the fuzzer starts (POST /v1/refresh with the
-admin key) run as worker processes; the test waits for them so later tests find the lock
-free. ``CM_FUZZ_SEED`` and ``CM_FUZZ_EXAMPLES`` override the fixed seed and the bound.
+admin key) are run by a real ``community-map worker`` started beside the server; the test
+waits for them so later tests find the lock free. ``CM_FUZZ_SEED`` and
+``CM_FUZZ_EXAMPLES`` override the fixed seed and the bound.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from service.refresh.pipeline import run_refresh
 
 from .conftest import wipe
 from .live import REPO, gunicorn
+from .workers import running_worker
 
 pytestmark = pytest.mark.slow
 SPEC = GraphSpec(accounts=300, follows=2000, interactions=2500, posts=150, adoptions=150,
@@ -62,7 +64,7 @@ def wait_for_refreshes(database: Database, timeout: float = 300) -> None:
 
 def test_schemathesis_finds_no_failure(fuzz_graph: Database, tmp_path: Path) -> None:
     st = Path(sys.executable).with_name("st")
-    with gunicorn(tmp_path, workers=2) as server:
+    with running_worker(tmp_path), gunicorn(tmp_path, workers=2) as server:
         paths = requests.get(server.url + "/openapi.json", timeout=30).json()["paths"]
         operations = sum(1 for ops in paths.values() for m in ops if m != "parameters")
         cmd = [str(st), "--config-file", str(REPO / "tests" / "schemathesis.toml"), "run",

@@ -1,4 +1,5 @@
-"""Refresh runs through the API: POST /v1/refresh starts a worker process; runs are read back.
+"""Refresh runs through the API: POST /v1/refresh queues a run that a real worker process
+(``community-map worker``, started for this module) runs; runs are read back.
 
 A successful refresh becomes the serving run; invalid requests, missing permissions and a
 held lock create no run; a refresh that fails is recorded with its error and leaves the
@@ -8,6 +9,7 @@ previous run (or none) serving. Uses the fixture graph of ``test_read_api``.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,10 +23,20 @@ from service.refresh.runs import acquire_lock, current_run, release_lock
 
 from .conftest import auth, wipe
 from .test_read_api import load_graph
+from .workers import WorkerProcess, running_worker
 
 POLL_TIMEOUT = 90.0
 RUN_KEYS = {"run_id", "status", "current", "created_at", "started_at", "finished_at",
-            "pruned_at", "data_version", "params", "timings", "metrics", "error"}
+            "pruned_at", "data_version", "params", "timings", "metrics", "error", "worker",
+            "workers_alive", "note"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def worker(database: Database, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[WorkerProcess]:
+    """One real worker process for the module's refresh requests."""
+    with running_worker(tmp_path_factory.mktemp("worker")) as process:
+        yield process
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -122,7 +134,7 @@ def test_runs_need_a_key(client: FlaskClient, url: str) -> None:
 
 
 def test_refresh_runs_in_a_worker_and_becomes_current(
-    client: FlaskClient, database: Database, served: str
+    client: FlaskClient, database: Database, served: str, worker: WorkerProcess
 ) -> None:
     previous = client.get("/v1/communities", headers=auth("read")).get_json()
     assert previous["run_id"] == served
@@ -132,6 +144,9 @@ def test_refresh_runs_in_a_worker_and_becomes_current(
     assert run["status"] == "succeeded", run["error"]
     assert set(run) == RUN_KEYS
     assert run["current"] is True and run["error"] is None
+    # run by the module's worker process, which is alive and says so
+    assert run["worker"] and f":{worker.process.pid}:" in run["worker"]
+    assert run["workers_alive"] >= 1 and run["note"] is None
     assert run["created_at"] and run["started_at"] and run["finished_at"]
     assert run["created_at"] <= run["started_at"] <= run["finished_at"]
     # the worker ran with the parameters of the request (defaults for the rest)

@@ -2,4 +2,4 @@
 // params: runId
 // mode: write
 MATCH (l:RefreshLock {id: 'refresh', runId: $runId})
-SET l.runId = null, l.expiresAt = null
+SET l.runId = null, l.expiresAt = null, l.owner = null

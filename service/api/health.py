@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired
 
 from ..errors import ApiError
+from ..refresh.runs import queue_state
 from ..schemas import HealthSchema, ReadySchema
 from . import db, settings
 
@@ -25,7 +26,8 @@ def healthz() -> dict[str, Any]:
 @blp.response(200, ReadySchema)
 @blp.alt_response(503, description="Neo4j unreachable or GDS missing")
 def readyz() -> dict[str, Any]:
-    """Neo4j answers and the GDS plugin is present."""
+    """Neo4j answers and the GDS plugin is present; also how many refresh workers are alive
+    (none alive does not make the API unready: it serves reads and queues refreshes)."""
     uri = settings().neo4j_uri
     try:
         row = db().probe()
@@ -35,6 +37,12 @@ def readyz() -> dict[str, Any]:
         raise ApiError(503, f"Neo4j at {uri} rejected our credentials: {exc.message}") from exc
     except ClientError as exc:
         if "gds.version" in str(exc.message) or "Unknown function" in str(exc.message):
-            raise ApiError(503, f"the GDS plugin is not installed on Neo4j at {uri}") from exc
+            raise ApiError(503, "the GDS plugin is not installed on Neo4j at "
+                           f"{settings().gds_uri or uri}") from exc
         raise
-    return {"status": "ready", "neo4j": row["neo4j"], "edition": row["edition"], "gds": row["gds"]}
+    ready = {"status": "ready", "neo4j": row["neo4j"], "edition": row["edition"],
+             "gds": row["gds"], "workers_alive": int(queue_state(db())["workersAlive"])}
+    if not ready["workers_alive"]:
+        ready["note"] = ("no refresh worker is alive: POST /v1/refresh queues runs that wait "
+                         "for one (`community-map worker`)")
+    return ready

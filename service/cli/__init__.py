@@ -14,12 +14,18 @@ from . import data, neo4j, ops, refresh, serve
 
 @click.group()
 def main() -> None:
-    """Community Map: community maps and their leaders, on Neo4j + GDS."""
+    """Community Map: community maps and their leaders, on Neo4j + GDS.
+
+    \b
+    Production shape: `serve` on any number of API nodes, `worker` on one or more
+    machines (they run the refreshes that POST /v1/refresh and `scheduler` queue),
+    all pointed at one Neo4j (NEO4J_URI; GDS on CM_GDS_URI if set). `demo` runs
+    Neo4j, one worker and the API on this machine."""
 
 
 for command in (neo4j.neo4j, neo4j.schema, data.load, data.import_, refresh.refresh,
-                refresh.scheduler, serve.keys, serve.serve, serve.demo, generate_command,
-                ops.forget, ops.backup, ops.restore):
+                refresh.worker, refresh.scheduler, serve.keys, serve.serve, serve.demo,
+                generate_command, ops.forget, ops.backup, ops.restore):
     main.add_command(command)
 
 __all__ = ["main"]

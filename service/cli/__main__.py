@@ -1,4 +1,4 @@
-"""``python -m service.cli``: the command line (the API's refresh worker uses this)."""
+"""``python -m service.cli``: the command line (``community-map`` without the entry point)."""
 
 from __future__ import annotations
 

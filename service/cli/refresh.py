@@ -1,4 +1,5 @@
-"""``community-map refresh`` and ``scheduler``: run the pipeline now, or every interval.
+"""``community-map refresh``, ``worker`` and ``scheduler``: run the pipeline now, run the
+queued refreshes, or queue one every interval.
 
 Their options load through :class:`~service.refresh.params.RefreshParamsSchema`, the one
 declaration of refresh parameters the API uses too: same defaults, bounds and messages.
@@ -6,6 +7,7 @@ declaration of refresh parameters the API uses too: same defaults, bounds and me
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -13,9 +15,18 @@ from typing import Any, TypeVar
 import click
 import marshmallow as ma
 
+from ..db import Database
 from ..refresh.params import RefreshParams, describe_errors, load_params
 from ..refresh.pipeline import run_refresh
-from ..refresh.runs import RefreshConflict, RunResult, queued_params
+from ..refresh.runs import (
+    RefreshConflict,
+    RunResult,
+    create_run,
+    data_version,
+    enqueue_refresh,
+    new_run_id,
+    unchanged_since_serving,
+)
 from ..vocabulary import ALGORITHMS
 from .common import EXIT_CONFLICT, EXIT_FAILED, EXIT_USAGE, CliError, connected
 
@@ -65,16 +76,16 @@ def params_from(opts: dict[str, Any]) -> RefreshParams:
                        EXIT_USAGE) from exc
 
 
-def do_refresh(params: RefreshParams, if_changed: bool, run_id: str | None = None) -> int:
-    """Run one refresh and print its outcome; returns the exit code."""
+def do_refresh(params: RefreshParams, if_changed: bool, queue: bool = False) -> int:
+    """Run one refresh here (or, with ``queue``, queue it for a worker unless nothing
+    changed) and print its outcome; returns the exit code."""
     try:
         with connected() as database:
             database.apply_schema()
-            if run_id:
-                params = queued_params(database, run_id)
-            result = run_refresh(database, params, run_id=run_id, if_changed=if_changed)
+            result = (queue_or_skip(database, params) if queue
+                      else run_refresh(database, params, if_changed=if_changed))
     except RefreshConflict as exc:
-        click.echo(f"refresh not started: {exc}", err=True)
+        click.echo(f"refresh not {'queued' if queue else 'started'}: {exc}", err=True)
         return EXIT_CONFLICT
     except CliError as exc:
         exc.show()
@@ -86,6 +97,9 @@ def print_outcome(result: RunResult) -> int:
     """One line on what the run did (and its stage timings); returns the exit code."""
     if result.status == "skipped":
         click.echo(f"run {result.run_id} skipped: {result.metrics['reason']}")
+        return 0
+    if result.status == "queued":
+        click.echo(f"run {result.run_id} queued for a worker")
         return 0
     if result.status == "failed":
         click.echo(f"run {result.run_id} failed: {result.error}", err=True)
@@ -102,27 +116,68 @@ def print_outcome(result: RunResult) -> int:
 @refresh_options
 @click.option("--if-changed", is_flag=True,
               help="Skip (exit 0, and say so) when no data changed since the last run.")
-@click.option("--run-id", default=None, hidden=True, help="Adopt a run queued by the API.")
-def refresh(if_changed: bool, run_id: str | None, **opts: Any) -> None:
-    """Run the refresh pipeline: GDS communities, leaders, brokers → a new run.
+def refresh(if_changed: bool, **opts: Any) -> None:
+    """Run the refresh pipeline here and now: GDS communities, leaders, brokers → a new run.
 
-    Exit codes: 0 succeeded or skipped; 1 the run failed (the previous run keeps
-    serving); 2 bad options; 3 Neo4j unreachable; 5 another refresh is running.
+    Takes the same lock as the workers (never two refreshes at once). Exit codes: 0
+    succeeded or skipped; 1 the run failed (the previous run keeps serving); 2 bad options;
+    3 Neo4j unreachable; 5 another refresh is queued or running.
     """
-    raise SystemExit(do_refresh(params_from(opts), if_changed, run_id))
+    raise SystemExit(do_refresh(params_from(opts), if_changed))
+
+
+@click.command()
+@click.option("--once", is_flag=True,
+              help="Run the queued refresh if there is one, then exit (cron, scripts).")
+def worker(once: bool) -> None:
+    """Run the refreshes that POST /v1/refresh and the scheduler queue, one at a time.
+
+    Start one or more, anywhere that reaches Neo4j (and CM_GDS_URI): they coordinate
+    through the refresh lock in Neo4j, so two refreshes never run at once. Each worker
+    heartbeats in Neo4j; /readyz and GET /v1/runs/<id> say whether one is alive.
+
+    SIGTERM/SIGINT: finish the current run, then exit; a second signal stops the run at
+    once (recorded as failed, the lock released). A worker killed outright (SIGKILL, OOM,
+    lost machine): its run is failed as abandoned when its lock expires
+    (CM_REFRESH_LOCK_TTL, default 90 s) and the next queued run goes ahead.
+
+    Exit codes: 0 stopped; 2 bad configuration; 3 Neo4j refused the credentials.
+    """
+    from ..worker import Worker
+
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s [worker] %(levelname)s %(name)s: %(message)s")
+    with connected() as database:
+        Worker(database, once=once).run()
 
 
 @click.command()
 @refresh_options
 @click.option("--every", default="1h", show_default=True, help="Interval: 90s, 15m, 1h, 1d.")
 def scheduler(every: str, **opts: Any) -> None:
-    """Run `refresh --if-changed` now and then every interval, until stopped."""
+    """Queue a refresh for the workers now and every interval, until stopped.
+
+    A tick records a skipped run when neither data nor parameters changed since the serving
+    run, and does nothing while a refresh is queued or running. `community-map worker` runs
+    what it queues."""
     seconds = parse_interval(every)
     params = params_from(opts)
     while True:
-        code = do_refresh(params, if_changed=True)
+        code = do_refresh(params, if_changed=True, queue=True)
         click.echo(f"next refresh in {every} (last exit code {code})")
         time.sleep(seconds)
+
+
+def queue_or_skip(database: Database, params: RefreshParams) -> RunResult:
+    """A skipped run when neither data nor parameters changed since the serving run, else a
+    run queued for a worker (RefreshConflict while another is queued or running)."""
+    serving = unchanged_since_serving(database, params)
+    if serving:
+        run_id = new_run_id()
+        create_run(database, run_id, "skipped", params, data_version(database))
+        return RunResult(run_id, "skipped",
+                         metrics={"reason": f"no data changed since run {serving}"})
+    return RunResult(enqueue_refresh(database, params), "queued")
 
 
 def parse_interval(text: str) -> int:

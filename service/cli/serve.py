@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -14,11 +16,11 @@ from ..api.serving import decoded
 from ..db import Database
 from ..keys import DEV_KEYS, ROLES, new_key
 from ..refresh.params import RefreshParams
-from ..refresh.pipeline import run_refresh
-from ..refresh.runs import RunResult, current_run
+from ..refresh.runs import RefreshConflict, RunResult, current_run
 from ..settings import Settings
 from .common import EXIT_FAILED, CliError, connected, get_settings
 from .neo4j import ensure_neo4j
+from .refresh import queue_or_skip
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_BIND = "127.0.0.1:8000"
@@ -92,7 +94,8 @@ def print_summary(database: Database, result: RunResult) -> None:
 @click.option("--bind", default=None, help=f"host:port for the API (default {DEFAULT_BIND}).")
 @click.option("--no-serve", is_flag=True, help="Prepare everything, then exit instead of serving.")
 def demo(bind: str | None, no_serve: bool) -> None:
-    """The main job: start Neo4j (provisioning it if needed), load the demo graph, serve."""
+    """The main job: start Neo4j (provisioning it if needed), load the demo graph, start a
+    refresh worker, refresh through it, serve the API (the worker runs POST /v1/refresh)."""
     from ..demo import PRESETS, generate
 
     settings = get_settings()
@@ -101,16 +104,60 @@ def demo(bind: str | None, no_serve: bool) -> None:
     if not (data / "interactions.csv").exists():
         generate(PRESETS["demo"], data)
         click.echo(f"Generated the demo graph (seed {PRESETS['demo'].seed}) in {data}")
-    with connected(settings) as database:
-        database.apply_schema()
-        click.echo("Schema applied. Loading the demo graph (idempotent) ...")
-        report = bulk.load_all(database, bulk.find_files(data))
-        for entity, res in report.results.items():
-            click.echo(f"  {entity:<13} {res.received:>7,} rows  ({res.created:,} new)")
-        click.echo("Refreshing the community map (skipped if nothing changed) ...")
-        print_summary(database, run_refresh(database, RefreshParams(), if_changed=True))
-    bind = bind or os.environ.get("CM_BIND", DEFAULT_BIND)
-    if no_serve:
-        print_urls(settings, bind)
-        return
-    click.get_current_context().invoke(serve, bind=bind, workers=None)
+    worker = None
+    try:
+        with connected(settings) as database:
+            database.apply_schema()
+            click.echo("Schema applied. Loading the demo graph (idempotent) ...")
+            report = bulk.load_all(database, bulk.find_files(data))
+            for entity, res in report.results.items():
+                click.echo(f"  {entity:<13} {res.received:>7,} rows  ({res.created:,} new)")
+            worker = start_worker()
+            click.echo(f"Refresh worker started (pid {worker.pid}). Refreshing the community "
+                       "map through it (skipped if nothing changed) ...")
+            print_summary(database, refresh_through(database, worker))
+        bind = bind or os.environ.get("CM_BIND", DEFAULT_BIND)
+        if no_serve:
+            print_urls(settings, bind)
+            return
+        click.echo(f"Refresh worker: pid {worker.pid}, runs POST /v1/refresh (stops with the "
+                   "API)")
+        click.get_current_context().invoke(serve, bind=bind, workers=None)
+    finally:
+        if worker is not None:
+            stop_worker(worker)
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """`community-map worker` as a child process (same environment, output inherited)."""
+    return subprocess.Popen(  # noqa: S603 - fixed argv
+        [sys.executable, "-m", "service.cli", "worker"], stdin=subprocess.DEVNULL)
+
+
+def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (finish the run), then SIGTERM again (stop it), then SIGKILL."""
+    for sig, grace in ((signal.SIGTERM, 30), (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+        if worker.poll() is not None:
+            return
+        worker.send_signal(sig)
+        try:
+            worker.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def refresh_through(database: Database, worker: subprocess.Popen[bytes]) -> RunResult:
+    """Queue a refresh (or find the one already queued or running) and wait for the worker."""
+    try:
+        result = queue_or_skip(database, RefreshParams())
+    except RefreshConflict as exc:
+        result = RunResult(exc.holder, "queued")
+    while result.status in {"queued", "running"}:
+        if worker.poll() is not None:
+            raise CliError(f"the refresh worker exited (code {worker.returncode}) before run "
+                           f"{result.run_id} finished", EXIT_FAILED)
+        time.sleep(0.5)
+        rows = database.fetch("runs/get_run", runId=result.run_id)
+        run = rows[0]["run"] if rows else {"status": "failed", "error": "run record gone"}
+        result = RunResult(result.run_id, str(run["status"]), error=run.get("error"))
+    return result
