@@ -30,13 +30,12 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
  && rm /tmp/requirements.txt
 
 COPY service/ service/
-COPY cypher/ cypher/
 COPY gunicorn.conf.py ./
 COPY web/ web/
 COPY --from=web /web/node_modules web/node_modules
 
-# Editable install on purpose: the code finds cypher/ and gunicorn.conf.py relative to the
-# package (Path(__file__).parents[1]), so `service` must be imported from /app/service, not
+# Editable install on purpose: the code finds web/ and gunicorn.conf.py relative to the
+# package (Path(__file__).parents[1]; the Cypher files are package data), so `service` must be imported from /app/service, not
 # from a copy in site-packages. This still puts the `community-map` console script on PATH.
 RUN pip install --no-deps -e . \
  && python -m compileall -q service

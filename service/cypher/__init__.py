@@ -1,5 +1,9 @@
 """Cypher queries kept as files in ``cypher/``, one per file, looked up by name.
 
+The files are package data of this package (``service/cypher/``, read through
+:mod:`importlib.resources`, so a regular ``pip install`` carries them); the repository's
+top-level ``cypher/`` is a symlink to this folder, where analysts find them.
+
 A file ``cypher/load/merge_follows.cypher`` is the query ``load/merge_follows``. It opens
 with a ``//`` header::
 
@@ -17,9 +21,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
-CYPHER_DIR = Path(__file__).resolve().parents[1] / "cypher"
+# an installed package is a folder on disk (wheels are unpacked), so the library can walk it
+CYPHER_DIR = Path(str(resources.files(__name__)))
 MODES = ("read", "write", "gds", "schema")
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # strings and comments in one pass, leftmost first: an apostrophe in a comment does not
