@@ -75,9 +75,11 @@ def server_peak_mb(pid: int | None) -> float:
 
 def generate_script(spec: GraphSpec, out: Path) -> list[str]:
     """A Python process that generates ``spec`` into ``out`` (timed on its own)."""
-    code = ("import json, sys; from service.demo import GraphSpec, generate; "
+    code = ("import json, sys; from pathlib import Path; "
+            "from service.demo import GraphSpec, generate; "
             "from datetime import datetime; d = json.loads(sys.argv[1]); "
-            "d['end'] = datetime.fromisoformat(d['end']); generate(GraphSpec(**d), sys.argv[2])")
+            "d['end'] = datetime.fromisoformat(d['end']); "
+            "generate(GraphSpec(**d), Path(sys.argv[2]))")
     return [sys.executable, "-c", code, json.dumps(spec.to_json()), str(out)]
 
 
