@@ -15,7 +15,8 @@ preset), refresh with ``RefreshParams()``, then rank the accounts five ways:
 For a topic T, the baselines rank the accounts about T (a post about T, or engagement
 tagged T received). Figures, against truth.json: **topical** precision@k averaged over
 topics (k = the planted leaders of the communities about T), **overall** precision of
-the planted leaders in the top N (N = all planted leaders), **inauthentic** accounts
+the planted leaders in the top N (N = all planted leaders, at most 100: the API's
+largest page), **inauthentic** accounts
 (bought followers or engagement pods) in the overall top 50, and passive **giants** in it.
 Rewrites the "Ranking" section of bench/RESULTS.md (unless ``--no-write``).
 """
@@ -51,6 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QUERIES = QueryLibrary(Path(__file__).resolve().parent / "cypher")
 OVERALL = ""  # the key of the overall ranking
 TOP = 50
+LIMIT = 100  # the most /v1/influencers answers at once: overall precision looks at most this deep
 Ranking = dict[str, list[str]]  # OVERALL or topic -> account ids, best first
 
 
@@ -84,14 +86,19 @@ class Figures:
     giants: int
 
 
+def overall_n(truth: Truth) -> int:
+    """How deep the overall ranking is scored: all planted leaders, at most LIMIT."""
+    return min(len(truth.leaders), LIMIT)
+
+
 def figures(ranking: Ranking, truth: Truth) -> Figures:
     """Score a ranking against the planted truth."""
     per_topic = {t: len(set(ranking.get(t, [])[: len(ls)]) & ls) / len(ls)
                  for t, ls in truth.topic_leaders.items()}
-    top = ranking[OVERALL]
+    top, n = ranking[OVERALL], overall_n(truth)
     return Figures(
         topical=sum(per_topic.values()) / len(per_topic), per_topic=per_topic,
-        overall=len(set(top[: len(truth.leaders)]) & truth.leaders) / len(truth.leaders),
+        overall=len(set(top[:n]) & truth.leaders) / n,
         inauthentic=len(set(top[:TOP]) & truth.inauthentic),
         giants=len(set(top[:TOP]) & truth.giants))
 
@@ -99,7 +106,7 @@ def figures(ranking: Ranking, truth: Truth) -> Figures:
 def top_by(scores: dict[str, float], truth: Truth, about: dict[str, set[str]]) -> Ranking:
     """Overall top 50 and, per topic, the top k among the accounts about it."""
     order = sorted(scores, key=lambda a: (-scores[a], a))
-    out = {OVERALL: order[:TOP]}
+    out = {OVERALL: order[:max(TOP, overall_n(truth))]}
     for topic, leaders in truth.topic_leaders.items():
         members = about.get(topic, set())
         out[topic] = [a for a in order if a in members][: len(leaders)]
@@ -117,7 +124,7 @@ def service_ranking(settings: Settings, truth: Truth) -> Ranking:
             raise RuntimeError(f"/v1/influencers?{urlencode(args)}: {resp.get_json()}")
         return [row["id"] for row in resp.get_json()["influencers"]]
 
-    out = {OVERALL: ids({"limit": TOP})}
+    out = {OVERALL: ids({"limit": max(TOP, overall_n(truth))})}
     for topic, leaders in truth.topic_leaders.items():
         out[topic] = ids({"topic": topic, "limit": len(leaders)})
     return out
@@ -214,7 +221,8 @@ def table(results: Iterable[tuple[str, Truth, dict[str, Figures]]]) -> list[str]
     lines = ["| graph | ranking | topical precision@k | overall precision@N "
              "| inauthentic in top 50 | giants in top 50 |", "|---|---|---:|---:|---:|---:|"]
     for graph, truth, figs in results:
-        label = (f"{graph} ({len(truth.topic_leaders)} topics, N = {len(truth.leaders)}, "
+        label = (f"{graph} ({len(truth.topic_leaders)} topics, N = {overall_n(truth)} of "
+                 f"{len(truth.leaders)} leaders, "
                  f"{len(truth.inauthentic)} inauthentic, {len(truth.giants)} giants)")
         for name, f in figs.items():
             lines.append(f"| {label} | {name} | {f.topical:.2f} | {f.overall:.2f} "
@@ -267,7 +275,8 @@ def main(argv: list[str] | None = None) -> None:
         + (" --bench" if args.bench else "") + "`.", "",
         "Topical precision@k: for each topic, the share of its planted leaders (leaders of "
         "the communities about it; k = their number) in the ranking's top k, averaged over "
-        "topics. Overall: planted leaders in the top N (N = all of them). Inauthentic = "
+        "topics. Overall: share of the top N that are planted leaders (N = all of them, at "
+        "most 100, the API's largest page). Inauthentic = "
         "bought followers or pod members. Baselines rank, for a topic, the accounts about "
         "it (a post about it or engagement tagged with it).", "",
         *table(results), *details])
