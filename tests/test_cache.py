@@ -67,6 +67,11 @@ def switch(database: Database, run_id: str, through_database: bool = False) -> N
     """Make run_id serve with the pipeline's own switch query (runs/finish_run)."""
     run = database.fetch("runs/get_run", runId=run_id)[0]["run"]
     params = {"runId": run_id, "timings": run["timings"], "metrics": run["metrics"]}
+    # the switch happens only for a running run holding the lock: make it one again
+    with database.session() as session:
+        session.run(query("runs/acquire_lock").text, runId=run_id, ttl=60).consume()
+        session.run("MATCH (r:RefreshRun {id: $runId}) SET r.status = 'running'",
+                    runId=run_id).consume()
     if through_database:
         database.execute("runs/finish_run", **params)
         return
