@@ -1,9 +1,10 @@
 """Ranking benchmark: do influencer rankings name the leaders the generator planted?
 
-    python -m bench.ranking [--seeds 42,7,2024] [--bench] [--env-instance] [--no-write]
+    python -m bench.ranking [--seeds 42,11,123,4242,2718,99] [--no-bench] [--env-instance]
+                            [--no-write]
 
-For each graph (the demo preset with each seed; with ``--bench`` also the bench preset,
-seed 42), on the "bench-ranking" Neo4j instance (``--env-instance``: the one CM_NEO4J_*
+For each graph (the demo preset with each seed; unless ``--no-bench`` also the bench
+preset, seed 42), on the "bench-ranking" Neo4j instance (``--env-instance``: the one CM_NEO4J_*
 name): generate it (cached under var/ranking/), wipe, load (``import`` for the bench
 preset), refresh with ``RefreshParams()``, then rank the accounts five ways:
 
@@ -245,8 +246,9 @@ def per_topic(graph: str, truth: Truth, figs: dict[str, Figures]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark; print the tables and (unless --no-write) record them."""
     parser = argparse.ArgumentParser(prog="python -m bench.ranking")
-    parser.add_argument("--seeds", default="42,7,2024", help="demo preset seeds")
-    parser.add_argument("--bench", action="store_true", help="also the bench preset (seed 42)")
+    parser.add_argument("--seeds", default="42,11,123,4242,2718,99", help="demo preset seeds")
+    parser.add_argument("--no-bench", action="store_true",
+                        help="skip the bench preset (100k accounts, seed 42)")
     parser.add_argument("--env-instance", action="store_true",
                         help="the Neo4j named by CM_NEO4J_* / NEO4J_URI, not bench-ranking")
     parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
@@ -254,7 +256,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = load_settings(os.environ) if args.env_instance else instance_settings(
         "bench-ranking")
     graphs = [("demo", int(s)) for s in args.seeds.split(",")]
-    graphs += [("bench", 42)] if args.bench else []
+    graphs += [] if args.no_bench else [("bench", 42)]
     results, details = [], []
     try:
         for preset, seed in graphs:
@@ -272,7 +274,7 @@ def main(argv: list[str] | None = None) -> None:
         "topics, 3 inauthentic accounts with bought followers, passive giants, engagement "
         "pods, tiny accounts; truth.json), loaded and refreshed with default parameters. "
         "Command: `python -m bench.ranking --seeds " + args.seeds
-        + (" --bench" if args.bench else "") + "`.", "",
+        + (" --no-bench" if args.no_bench else "") + "`.", "",
         "Topical precision@k: for each topic, the share of its planted leaders (leaders of "
         "the communities about it; k = their number) in the ranking's top k, averaged over "
         "topics. Overall: share of the top N that are planted leaders (N = all of them, at "
