@@ -53,6 +53,11 @@ def algorithm_config(params: RefreshParams) -> dict[str, Any]:
 
 TRIAL_BUDGET = 400_000  # undirected relationships x trials spent on best-of-N Leiden
 MAX_TRIALS = 20
+# Leiden's refinement randomness (theta, GDS default 0.01) acts in weight units: on pairs
+# weighing ~7 the default makes every seed land on the same partition. Trials after the
+# first (which keeps GDS's default) cycle through these multiples of 0.01 x the mean pair
+# weight, so the candidates really differ and the best of them is kept.
+THETA_STEPS = (1.0, 10.0, 100.0)
 
 
 def leiden_trials(params: RefreshParams, relationships: int) -> int:
@@ -81,11 +86,12 @@ def run_algorithm(database: Database, projection: Projection, params: RefreshPar
                                config=algorithm_config(params))
         return Found(frame, {"count": 1})
     config = algorithm_config(params)
+    thetas = trial_thetas(database, projection, leiden_trials(params, relationships))
     modularities = []
-    for trial in range(leiden_trials(params, relationships)):
+    for trial, theta in enumerate(thetas):
         row = database.fetch("refresh/leiden_trial", graph=projection.graph, config={
             **config, "randomSeed": params.random_seed + trial,
-            "mutateProperty": f"leiden{trial}"})[0]
+            "mutateProperty": f"leiden{trial}", **({"theta": theta} if theta else {})})[0]
         modularities.append(round(float(row["modularity"]), 6))
     best = modularities.index(max(modularities))
     frame = database.frame("refresh/node_property", graph=projection.graph,
@@ -93,7 +99,18 @@ def run_algorithm(database: Database, projection: Projection, params: RefreshPar
     frame["community"] = [levels[-1] for levels in frame["levels"]]
     return Found(frame, {"count": len(modularities), "chosen": best,
                          "random_seed": params.random_seed + best,
-                         "modularities": modularities})
+                         "theta": thetas[best], "modularities": modularities})
+
+
+def trial_thetas(database: Database, projection: Projection, trials: int) -> list[float | None]:
+    """Each trial's theta: GDS's default for the first (None), then THETA_STEPS in turn
+    times 0.01 x the mean pair weight."""
+    if trials <= 1:
+        return [None]
+    rows = database.fetch("refresh/mean_weight", graph=projection.graph)
+    unit = 0.01 * float((rows[0]["mean"] if rows else None) or 1.0)
+    return [None] + [round(unit * THETA_STEPS[(t - 1) % len(THETA_STEPS)], 6)
+                     for t in range(1, trials)]
 
 
 def run_pagerank(database: Database, projection: Projection,
