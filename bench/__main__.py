@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import influence, ingest, load, quality, ranking, reads, refresh
+from . import influence, ingest, load, quality, ranking, reads, refresh, small_graphs
 
 ingest.main()
 reads.main()
@@ -12,3 +12,4 @@ influence.main()
 refresh.main()
 quality.main()
 ranking.main([])  # its own instance (bench-ranking), demo preset graphs
+small_graphs.main([])  # its own instance (bench-small), classic small graphs
