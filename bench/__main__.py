@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import influence, ingest, load, quality, ranking, reads, refresh
+from . import influence, ingest, load, quality, ranking, reads, refresh, small_graphs
 from . import map as map_page
 
 ingest.main()
@@ -14,4 +14,5 @@ influence.main()
 refresh.main()
 quality.main()
 ranking.main([])  # its own instance (bench-ranking): six demo seeds and the bench preset
+small_graphs.main([])  # its own instance (bench-small), classic small graphs
 # not here: python -m bench.scale (10k, 100k and 1M accounts; most of an hour)
