@@ -400,7 +400,7 @@ def test_best_of_n_leiden_keeps_the_highest_modularity_and_repeats(clean_db: Dat
     assert memberships(clean_db, again.run_id) == memberships(clean_db, many.run_id)
     # the default scales with the graph: a small graph gets the most trials
     default = refresh_ok(clean_db, RefreshParams(min_community_size=2))
-    assert default.metrics["trials"]["count"] == 20
+    assert default.metrics["trials"]["count"] == communities_stage.MAX_TRIALS == 50
 
 
 def test_bad_refresh_option_exits_2() -> None:

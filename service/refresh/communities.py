@@ -52,7 +52,7 @@ def algorithm_config(params: RefreshParams) -> dict[str, Any]:
 
 
 TRIAL_BUDGET = 400_000  # undirected relationships x trials spent on best-of-N Leiden
-MAX_TRIALS = 20
+MAX_TRIALS = 50
 # Leiden's refinement randomness (theta, GDS default 0.01) acts in weight units: on pairs
 # weighing ~7 the default makes every seed land on the same partition. Trials after the
 # first (which keeps GDS's default) cycle through these multiples of 0.01 x the mean pair

@@ -110,7 +110,7 @@ class RefreshParamsSchema(ma.Schema):
         load_default=None, allow_none=True, validate=ma.validate.Range(1, 50),
         metadata={"description": "Leiden runs with seeds random_seed, random_seed+1, ...; the "
                                  "partition of highest modularity is kept (default: by graph "
-                                 "size, from 20 on small graphs down to 1 on large ones)"})
+                                 "size, from 50 on small graphs down to 1 on large ones)"})
 
     @ma.post_load
     def make_params(self, data: dict[str, Any], **_: Any) -> RefreshParams:
