@@ -96,6 +96,8 @@ def run_size(name: str, env: dict[str, str]) -> dict[str, Any]:
                                  "--rejects", str(data / "rejects.csv")], env), "import")
     out["import_stages"] = dict(re.findall(r"(\w+) ([\d.]+)s", out["import"].output.split(
         "timings:")[-1])) if "timings:" in out["import"].output else {}
+    print(f"[{name}] import {out['import'].seconds:.0f} s, peak RSS "
+          f"{out['import'].peak_mb:,.0f} MB", flush=True)
     print(f"[{name}] refreshing ...", flush=True)
     out["refresh"] = check(timed([*cli, "refresh"], env), "refresh")
     settings = instance_settings(INSTANCE)
@@ -166,8 +168,16 @@ def main() -> None:
                CM_NEO4J_HTTP_PORT=str(http), CM_NEO4J_HEAP=args.heap,
                CM_NEO4J_PAGECACHE=args.pagecache)
     os.environ.update(env)
-    results = [run_size(name, env) for name in args.sizes.split(",")]
-    body = report(results, args.heap, args.pagecache)
+    results, failure = [], ""
+    for name in args.sizes.split(","):
+        try:
+            results.append(run_size(name, env))
+        except SystemExit as exc:  # a failed step: report the sizes done and what failed
+            failure = f"**{name} failed**: {str(exc)[:1500]}"
+            print(failure, flush=True)
+            break
+    body = report(results, args.heap, args.pagecache) if results else ""
+    body += f"\n\n{failure}" if failure else ""
     print(body)
     if not args.no_write:
         write_section("Scale", body)
