@@ -144,7 +144,7 @@ def pagerank(database: Database) -> dict[str, float]:
     """GDS PageRank on the engagement graph (interactions weighted by kind, no follows)."""
     graph = "bench-ranking-pagerank"
     database.fetch("refresh/project_engagement", graph=graph, kindWeights=DEFAULT_KIND_WEIGHTS,
-                   followWeight=0.0, since=None)
+                   followWeight=0.0, since=None, influence=False)
     try:
         rows = bench_fetch(database, "pagerank_accounts", graph=graph, config={
             "relationshipWeightProperty": "engagement", "dampingFactor": 0.85})
