@@ -7,6 +7,9 @@ refreshed with ``community-map refresh`` (influence and seed sets included), eac
 process of its own timed by GNU time (peak resident memory, ``Maximum resident set size``
 of the process and the children it waited for). The server's own peak (VmHWM of its JVM)
 is read after the refresh. Not part of ``make test``: the 1M run takes most of an hour.
+Each size's figures are kept in ``var/scale-<size>/result.json``; ``--report`` lists the
+sizes to report, those not run now as an earlier run kept them (their times are shown).
+Default server memory (heap 6g, page cache 2g) is the setting for big graphs on 24 GB.
 """
 
 from __future__ import annotations
@@ -109,7 +112,31 @@ def run_size(name: str, env: dict[str, str]) -> dict[str, Any]:
     out["timings"] = json.loads(run["timings"])
     out["server_peak_mb"] = server_peak_mb(neo4j_local.read_pid(settings.local))
     print(f"[{name}] refresh {out['refresh'].seconds:.0f} s {out['timings']}", flush=True)
+    save(data / "result.json", out, run)
     return out
+
+
+def save(path: Path, out: dict[str, Any], run: dict[str, Any]) -> None:
+    """Keep a size's figures beside its data, so a later run can report it unchanged."""
+    kept = {"size": out["size"], "import_stages": out["import_stages"],
+            "timings": out["timings"], "server_peak_mb": out["server_peak_mb"],
+            "heap": os.environ.get("CM_NEO4J_HEAP"),
+            "pagecache": os.environ.get("CM_NEO4J_PAGECACHE"),
+            "started": str(run.get("startedAt"))[:16], "finished": str(run.get("finishedAt"))[:16],
+            **{step: {"seconds": out[step].seconds, "peak_mb": out[step].peak_mb}
+               for step in ("import", "refresh")}}
+    path.write_text(json.dumps(kept, indent=1))
+
+
+def load(name: str) -> dict[str, Any] | None:
+    """A size's figures as an earlier run kept them (None: never measured)."""
+    path = ROOT / "var" / f"scale-{name}" / "result.json"
+    if not path.exists():
+        return None
+    kept = json.loads(path.read_text())
+    return {**kept, "spec": SIZES[name], "kept": True,
+            **{step: Step(kept[step]["seconds"], kept[step]["peak_mb"], 0, "")
+               for step in ("import", "refresh")}}
 
 
 def check(step: Step, what: str) -> Step:
@@ -133,6 +160,7 @@ def report(results: list[dict[str, Any]], heap: str, pagecache: str) -> str:
     row("accounts / follows / interactions", [
         f"{r['spec'].accounts:,} / {r['spec'].follows:,} / {r['spec'].interactions:,}"
         for r in results])
+    row("Neo4j heap / page cache", [f"{r.get('heap')} / {r.get('pagecache')}" for r in results])
     row("import s (peak RSS MB)", [f"{r['import'].seconds:.0f} ({r['import'].peak_mb:,.0f})"
                                    for r in results])
     row("import stages", [", ".join(f"{k} {float(v):.0f}" for k, v in
@@ -148,6 +176,9 @@ def report(results: list[dict[str, Any]], heap: str, pagecache: str) -> str:
         imported = b["import"].seconds / a["import"].seconds
         growth.append(f"{a['size']} → {b['size']}: refresh {refresh:.1f}x, "
                       f"import {imported:.1f}x")
+    row("refresh measured (UTC)", [f"{r.get('started', '')} – {r.get('finished', '')[11:]}"
+                                   + (" (kept from an earlier run)" if r.get("kept") else "")
+                                   for r in results])
     return "\n".join([
         f"Neo4j heap {heap}, page cache {pagecache} (`CM_NEO4J_HEAP`, `CM_NEO4J_PAGECACHE`). "
         "Command: `python -m bench.scale`. Each step is its own process under GNU time.", "",
@@ -158,8 +189,12 @@ def main() -> None:
     """Run the sizes in order and rewrite the "Scale" section of bench/RESULTS.md."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10k,100k,1m")
-    parser.add_argument("--heap", default="8g")
-    parser.add_argument("--pagecache", default="6g")
+    parser.add_argument("--report", default="10k,100k,1m",
+                        help="sizes to report: those run now, the others as kept by an "
+                             "earlier run (var/scale-<size>/result.json)")
+    # the settings for big graphs: ~9 GB for the server leaves the refresh process ~14 GB
+    parser.add_argument("--heap", default="6g")
+    parser.add_argument("--pagecache", default="2g")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     bolt, http = PORTS[INSTANCE]
@@ -168,14 +203,16 @@ def main() -> None:
                CM_NEO4J_HTTP_PORT=str(http), CM_NEO4J_HEAP=args.heap,
                CM_NEO4J_PAGECACHE=args.pagecache)
     os.environ.update(env)
-    results, failure = [], ""
+    measured, failure = {}, ""
     for name in args.sizes.split(","):
         try:
-            results.append(run_size(name, env))
+            measured[name] = run_size(name, env)
         except SystemExit as exc:  # a failed step: report the sizes done and what failed
             failure = f"**{name} failed**: {str(exc)[:1500]}"
             print(failure, flush=True)
             break
+    results = [r for r in (measured.get(name) or load(name)
+                           for name in args.report.split(",")) if r is not None]
     body = report(results, args.heap, args.pagecache) if results else ""
     body += f"\n\n{failure}" if failure else ""
     print(body)
