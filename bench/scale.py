@@ -128,14 +128,14 @@ def save(path: Path, out: dict[str, Any], run: dict[str, Any]) -> None:
     path.write_text(json.dumps(kept, indent=1))
 
 
-def load(name: str) -> dict[str, Any] | None:
+def load(name: str, kept: bool) -> dict[str, Any] | None:
     """A size's figures as an earlier run kept them (None: never measured)."""
     path = ROOT / "var" / f"scale-{name}" / "result.json"
     if not path.exists():
         return None
-    kept = json.loads(path.read_text())
-    return {**kept, "spec": SIZES[name], "kept": True,
-            **{step: Step(kept[step]["seconds"], kept[step]["peak_mb"], 0, "")
+    saved = json.loads(path.read_text())
+    return {**saved, "spec": SIZES[name], "kept": kept,
+            **{step: Step(saved[step]["seconds"], saved[step]["peak_mb"], 0, "")
                for step in ("import", "refresh")}}
 
 
@@ -211,7 +211,8 @@ def main() -> None:
             failure = f"**{name} failed**: {str(exc)[:1500]}"
             print(failure, flush=True)
             break
-    results = [r for r in (measured.get(name) or load(name)
+    # every size as kept beside its data (those run now were just saved there)
+    results = [r for r in (load(name, kept=name not in measured)
                            for name in args.report.split(",")) if r is not None]
     body = report(results, args.heap, args.pagecache) if results else ""
     body += f"\n\n{failure}" if failure else ""

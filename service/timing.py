@@ -13,8 +13,9 @@ class Clock:
     query in another thread); ``restart`` drops the time since the last lap (waiting that
     belongs to nobody). ``after_stage`` runs after every timed block (e.g. a lock check)."""
 
-    def __init__(self, after_stage: Callable[[], None] | None = None) -> None:
-        self.timings: dict[str, float] = {}
+    def __init__(self, after_stage: Callable[[], None] | None = None,
+                 timings: dict[str, float] | None = None) -> None:
+        self.timings: dict[str, float] = timings if timings is not None else {}
         self.after_stage = after_stage
         self._at = time.perf_counter()
 

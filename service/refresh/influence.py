@@ -32,7 +32,7 @@ from .influence_evidence import (
 from .inputs import Prefetch
 from .leaders import CommunityResult
 from .topics import TopicCounts
-from .write import batches
+from .write import BatchWriter
 
 Rows = list[dict[str, Any]]
 
@@ -70,20 +70,22 @@ def run_influence(database: Database, run_id: str, communities: CommunityResult,
     pop, ev, recip = account_evidence(communities, given)
     scored = im.Scored(pop, ev, influencer_scores(ev))
     clock.lap("scores")
-    facts, written = write_topic_scores(database, run_id, scored,
-                                        topic_evidence(pop, topics, recip),
-                                        communities.partition.ids)
-    clock.lap("topic_scores")
-    rows = im.account_rows(run_id, nodes, scored, given, mobilisation, facts)
-    write_metrics(database, items, rows)
+    with BatchWriter(database) as writer:  # the server writes while the next rows are built
+        facts, written = write_topic_scores(writer, run_id, scored,
+                                            topic_evidence(pop, topics, recip),
+                                            communities.partition.ids)
+        clock.lap("topic_scores")
+        writer.execute("influence/write_items", rows=items)
+        accounts = writer.rows("influence/write_account_metrics", im.account_rows(
+            run_id, nodes, scored, given, mobilisation, facts))
     clock.lap("write")
     return InfluenceResult(reach, topics.engagement, topics.pairs, {
-        "accounts": len(rows), "items": len(items), "calls_to_action": len(calls),
+        "accounts": accounts, "items": len(items), "calls_to_action": len(calls),
         "topic_scores": written, "timings": clock.timings,
         "engagement_rate_p95": scored.scores.references["engagement_rate_p95"]})
 
 
-def write_topic_scores(database: Database, run_id: str, scored: im.Scored,
+def write_topic_scores(writer: BatchWriter, run_id: str, scored: im.Scored,
                        columns: Iterable[TopicColumns], community_ids: dict[int, str]
                        ) -> tuple[dict[str, im.TopicFacts], int]:
     """Score every topic and write its :TopicScore rows (one topic in memory at a time);
@@ -94,10 +96,8 @@ def write_topic_scores(database: Database, run_id: str, scored: im.Scored,
     for col in columns:
         topical = topic_scores(scored.ev.take(col.rows), scored.scores.take(col.rows),
                                col.evidence)
-        rows = im.topic_rows(run_id, scored, col, topical, community_ids)
-        for batch in batches(rows):
-            database.execute("influence/write_topic_scores", rows=batch)
-        written += len(rows)
+        written += writer.rows("influence/write_topic_scores",
+                               im.topic_rows(run_id, scored, col, topical, community_ids))
         for j in np.flatnonzero(col.about).tolist():
             account = scored.pop.ids[int(col.rows[j])]
             fit[account][col.topic] = round(float(topical.components["fit"][j]), 4)
@@ -121,10 +121,3 @@ def adoptions_by_item(rows: Rows) -> dict[str, list[tuple[str, float]]]:
     for r in rows:
         by_item[r["item"]].append((r["account"], float(r["at"])))
     return dict(by_item)
-
-
-def write_metrics(database: Database, items: Rows, accounts: Rows) -> None:
-    """Write item curves and account metrics in batches (invisible until the switch)."""
-    database.execute("influence/write_items", rows=items)
-    for batch in batches(accounts):
-        database.execute("influence/write_account_metrics", rows=batch)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -191,10 +192,9 @@ class TopicFacts:
 
 def account_rows(run_id: str, nodes: Nodes, s: Scored, inputs: AccountInputs,
                  mobilisation: dict[str, list[tuple[float | None, float | None]]],
-                 topics: dict[str, TopicFacts]) -> list[dict[str, Any]]:
-    """One :AccountMetrics row per account with any activity."""
+                 topics: dict[str, TopicFacts]) -> Iterator[dict[str, Any]]:
+    """One :AccountMetrics row per account with any activity (built as they are drawn)."""
     result, pop, ev = nodes.result, s.pop, s.ev
-    rows = []
     none = TopicFacts({}, {})
     for i, acc in enumerate(pop.ids):
         c = int(ev.community[i])
@@ -202,7 +202,7 @@ def account_rows(run_id: str, nodes: Nodes, s: Scored, inputs: AccountInputs,
         received, posts = reach.get("received", 0), reach.get("posts", 0)
         followers = int(ev.followers[i])
         facts = topics.get(acc, none)
-        rows.append({
+        yield {
             "key": f"{run_id}:{acc}", "runId": run_id, "accountId": acc,
             "communityId": result.partition.ids[c] if c >= 0 else None,
             "leaderRank": int(result.ranking.leader_rank[i]) if c >= 0 else None,
@@ -220,8 +220,7 @@ def account_rows(run_id: str, nodes: Nodes, s: Scored, inputs: AccountInputs,
             "topics": sorted(t for t, v in facts.fit.items() if v >= TOPIC_LISTED),
             "scoredTopics": sorted(facts.fit),  # its :TopicScore rows (forget finds them)
             "adopterCategories": json.dumps(inputs.categories.get(acc, {})),
-        })
-    return rows
+        }
 
 
 def topic_rows(run_id: str, s: Scored, col: TopicColumns, topical: Scores,

@@ -7,7 +7,10 @@ stages, in the order :func:`run_stages` shows them, each pass a typed result to 
     project ─▶ undirected ─▶ communities ─▶ pagerank    (GDS)
     edges: EngagementGraph + GDS answers ─▶ Detection
       └▶ metrics: CommunityResult ─▶ write ─▶ influence: InfluenceResult ─▶ seeds (GDS)
+    release (the projection dropped, the background reads ended)
     switch (runs.finish_run: succeeded + serving pointer + lock released, one transaction)
+    prune (older runs' results beyond the retention; housekeeping, timed in the returned
+           result only, since the run is recorded before it)
 
 The projection lives until the seeds stage is done (each relationship type is released
 as soon as no later stage needs it) and is dropped whatever happens. A failure anywhere
@@ -60,8 +63,9 @@ def run_refresh(database: Database, params: RefreshParams, run_id: str | None = 
             log.exception("refresh %s failed", run_id)
             result.status, result.error = "failed", f"{type(exc).__name__}: {exc}"
             record_failure(database, result)
-    if result.status == "succeeded":
-        prune_quietly(database, params.retention)
+    if result.status == "succeeded":  # after the run is recorded: timed, not stored
+        with Clock(timings=result.timings).stage("prune", check=False):
+            prune_quietly(database, params.retention)
     return result
 
 
@@ -103,6 +107,8 @@ def run_stages(database: Database, params: RefreshParams, run_id: str,
             with clock.stage("seeds"):
                 metrics["seeds"] = seeds.run_seeds(database, params, run_id, mapped,
                                                    found_influence, graph)
+        with clock.stage("release"):  # drop the projection, end the background reads
+            stack.close()
     return metrics
 
 

@@ -16,6 +16,7 @@ is :mod:`service.refresh.seeds`.
 
 from __future__ import annotations
 
+import heapq
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -140,9 +141,12 @@ class Baselines:
             found: list[tuple[str, float]]) -> dict[str, Any]:
         """The stored seed set of a scope: CELF order, marginal spreads, baselines."""
         order = [account for account, _ in found]
-        by_followers = sorted(scope.members, key=lambda a: (-self.followers.get(a, 0), a))
+        k = len(order)  # only the top k of each ranking is simulated and stored
+        by_followers = heapq.nsmallest(k, scope.members,
+                                       key=lambda a: (-self.followers.get(a, 0), a))
         # rounded: near-equal PageRanks must not reorder between identical runs
-        by_pagerank = sorted(scope.members, key=lambda a: (-self.pagerank.get(a, 0.0), a))
+        by_pagerank = heapq.nsmallest(k, scope.members,
+                                      key=lambda a: (-self.pagerank.get(a, 0.0), a))
         ks = list(range(1, len(order) + 1))  # every prefix: the API answers any k exactly
         sim = {name: prefix_spreads(scope.cascade, ranking, ks, self.runs, self.seed)
                for name, ranking in (("celf", order), ("top_followers", by_followers),
@@ -152,8 +156,8 @@ class Baselines:
                                      for a, s in found]),
                 "baselines": json.dumps({name: {str(k): v for k, v in d.items()}
                                          for name, d in sim.items()}),
-                "topFollowers": json.dumps(by_followers[:len(order)]),
-                "topPagerank": json.dumps(by_pagerank[:len(order)]),
+                "topFollowers": json.dumps(by_followers),
+                "topPagerank": json.dumps(by_pagerank),
                 "members": len(scope.members)}
 
 

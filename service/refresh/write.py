@@ -1,31 +1,87 @@
 """Stage *write*: a run's communities, memberships and map levels written under its id.
 
 Nothing written here is served until the switch (:func:`service.refresh.runs.finish_run`);
-a failed run's rows are deleted (:func:`service.refresh.runs.fail_run`).
+a failed run's rows are deleted (:func:`service.refresh.runs.fail_run`). Rows travel in
+batches through a :class:`BatchWriter`: the server writes one batch while this process
+prepares the next (two streams of work for two cores), and at most a few batches wait in
+memory, so rows are built as they are written instead of all at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
+from types import TracebackType
 from typing import Any
 
 from ..db import Database
 from .leaders import CommunityResult
 
 WRITE_BATCH = 10_000  # rows per write transaction
+AHEAD = 2  # batches queued for the writer thread at most (the rest wait to be built)
 
 
-def batches(rows: list[dict[str, Any]], size: int = WRITE_BATCH) -> Iterator[list[dict[str, Any]]]:
-    """Consecutive slices of at most ``size`` rows."""
-    for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+def batches(rows: Iterable[dict[str, Any]],
+            size: int = WRITE_BATCH) -> Iterator[list[dict[str, Any]]]:
+    """Consecutive slices of at most ``size`` rows (rows are drawn as the slices are)."""
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+class BatchWriter:
+    """Write queries run in order on one background thread; :meth:`close` waits for them
+    and re-raises the first failure (a failed batch fails the run, whose rows are then
+    deleted)."""
+
+    def __init__(self, database: Database, ahead: int = AHEAD):
+        self.database, self.ahead = database, ahead
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="writer")
+        self.pending: deque[Future[dict[str, int]]] = deque()
+
+    def execute(self, name: str, **params: Any) -> None:
+        """Queue one write (waiting while ``ahead`` are queued already)."""
+        while len(self.pending) >= self.ahead:
+            self.pending.popleft().result()
+        self.pending.append(self.pool.submit(self.database.execute, name, **params))
+
+    def rows(self, name: str, rows: Iterable[dict[str, Any]], **params: Any) -> int:
+        """Queue ``rows`` as ``$rows`` in batches; returns how many rows were queued."""
+        count = 0
+        for batch in batches(rows):
+            self.execute(name, rows=batch, **params)
+            count += len(batch)
+        return count
+
+    def close(self) -> None:
+        """Wait for every queued write; the first failure re-raises."""
+        try:
+            while self.pending:
+                self.pending.popleft().result()
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> BatchWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if kind is None:
+            self.close()
+            return
+        for future in self.pending:  # the caller's error stands: drop what is queued
+            future.cancel()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def write_results(database: Database, run_id: str, result: CommunityResult) -> None:
     """Write communities, memberships and maps in batches (invisible until the switch)."""
     database.execute("refresh/write_communities", rows=result.communities)
-    for batch in batches(result.members):
-        database.execute("refresh/write_members", groups=by_community(batch), runId=run_id)
+    with BatchWriter(database) as writer:
+        for batch in batches(result.members):
+            writer.execute("refresh/write_members", groups=by_community(batch), runId=run_id)
     database.execute("refresh/write_map_levels", rows=result.levels)
 
 
