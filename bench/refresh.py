@@ -43,7 +43,7 @@ from .quality import bench_settings
 from .results import write_section
 
 ROOT = Path(__file__).resolve().parents[1]
-GOAL_SECONDS = 60.0
+FULL_GOAL, LEAN_GOAL = 80.0, 25.0  # x networkit ParallelLeiden
 SEED = 42
 MIN_COMMUNITY_SIZE = 5
 KIND_WEIGHTS = {"like": 1.0, "comment": 3.0, "reply": 3.0, "share": 4.0, "mention": 2.0}
@@ -235,6 +235,24 @@ def compact(labels: np.ndarray) -> np.ndarray:
     return np.unique(labels, return_inverse=True)[1].astype(np.int64)
 
 
+def goal_lines(refreshes: list[Any], scored: list[Any]) -> list[str]:
+    """The goals (wall-clock vs networkit ParallelLeiden: full refresh <= 80x, communities
+    only <= 25x) and the stages that dominate each refresh."""
+    leiden = next((s for s in scored if s.name == "networkit ParallelLeiden"), None)
+    lines = []
+    if leiden is not None:
+        goals = [(r, FULL_GOAL if r is refreshes[0] else LEAN_GOAL) for r in refreshes
+                 if r is refreshes[0] or "influence=False" in r.algorithm]
+        verdicts = [(r.algorithm, goal, r.seconds / leiden.seconds) for r, goal in goals]
+        lines.append(f"- Goals vs networkit ParallelLeiden ({leiden.seconds:.2f} s): " + "; ".join(
+            f"{name} ≤ {goal:.0f}×: {'**met**' if ratio <= goal else '**not met**'} "
+            f"({ratio:.1f}×)" for name, goal, ratio in verdicts) + ".")
+    lines.append("- Dominant stages: " + "; ".join(
+        f"{r.algorithm}: " + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(
+            r.timings.items(), key=lambda kv: -kv[1])[:3]) for r in refreshes) + ".")
+    return lines
+
+
 def scalar_metrics(metrics: dict[str, Any]) -> str:
     """The run's scalar metrics, for one line of the report."""
     parts = []
@@ -342,13 +360,7 @@ def main() -> None:
                      f"| {s.communities} | {s.modularity:.4f} | {s.nmi:.3f} |")
     lines.append("")
     if main_refresh is not None:
-        met = main_refresh.seconds < GOAL_SECONDS
-        lines.append(
-            f"- Goal: whole refresh under {GOAL_SECONDS:.0f} s: "
-            f"{'**met**' if met else '**not met**'} ({main_refresh.algorithm}: "
-            f"{main_refresh.seconds:.1f} s wall-clock)"
-            + "".join(f"; {r.algorithm}: {r.seconds:.1f} s" for r in refreshes
-                      if "influence=False" in r.algorithm) + ".")
+        lines += goal_lines(refreshes, scored)
         lines.append(f"- Ratios: service {main_refresh.algorithm} refresh wall-clock (or its "
                      "`communities` stage, the GDS call alone) / networkit algorithm time; "
                      "the refresh also projects, scores, writes and records the run.")
