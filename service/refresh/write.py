@@ -70,10 +70,8 @@ class BatchWriter:
                  tb: TracebackType | None) -> None:
         if kind is None:
             self.close()
-            return
-        for future in self.pending:  # the caller's error stands: drop what is queued
-            future.cancel()
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        else:  # the caller's error stands: drop what is queued
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def write_results(database: Database, run_id: str, result: CommunityResult) -> None:
