@@ -22,6 +22,7 @@ Pure numpy over arrays (one element per account); no I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -73,13 +74,19 @@ class Estimate:
     successes: FloatArray
     trials: FloatArray
 
-    def at(self, i: int, digits: int = 4) -> dict[str, Any]:
-        """One account's estimate as JSON-ready numbers."""
-        return {"value": round(float(self.value[i]), digits),
-                "interval": [round(float(self.low[i]), digits),
-                             round(float(self.high[i]), digits)],
-                "successes": round(float(self.successes[i]), 2),
-                "trials": round(float(self.trials[i]), 2)}
+    def at(self, i: int) -> dict[str, Any]:
+        """One account's estimate as JSON-ready numbers (4 digits; counts 2)."""
+        value, low, high, successes, trials = self._rounded
+        return {"value": value[i], "interval": [low[i], high[i]],
+                "successes": successes[i], "trials": trials[i]}
+
+    @cached_property
+    def _rounded(self) -> tuple[list[float], ...]:
+        # rounded once for every account: one row per account reads them (a refresh
+        # spent seconds rounding element by element)
+        return (np.round(self.value, 4).tolist(), np.round(self.low, 4).tolist(),
+                np.round(self.high, 4).tolist(), np.round(self.successes, 2).tolist(),
+                np.round(self.trials, 2).tolist())
 
 
 def _arrays(successes: npt.ArrayLike, trials: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:

@@ -26,6 +26,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from . import jsontext
 from .db import Database, records, run_in
 
 NOTE = ("Community sizes, densities, map links and adoption counts of existing runs still "
@@ -53,6 +54,12 @@ class Forgotten:
                 "runs_rewritten": self.runs, "note": NOTE}
 
 
+def needles(account_id: str) -> list[str]:
+    """The account id as stored JSON names it: compact UTF-8 (:mod:`service.jsontext`)
+    and, in results written before that, ASCII-escaped (``json.dumps``)."""
+    return sorted({jsontext.dumps(account_id), json.dumps(account_id)})
+
+
 def drop_ids(entries: list[Any], account_id: str) -> tuple[list[Any], int]:
     """Entries (ids, or dicts with an ``id``) without the account's; and how many went."""
     kept = [e for e in entries
@@ -65,7 +72,7 @@ def rewrite_seed_set(json_props: dict[str, str], account_id: str) -> tuple[dict[
     props, removed = {}, 0
     for key in ("seeds", "topFollowers", "topPagerank"):
         kept, n = drop_ids(json.loads(json_props.get(key) or "[]"), account_id)
-        props[key], removed = json.dumps(kept), removed + n
+        props[key], removed = jsontext.dumps(kept), removed + n
     return props, removed
 
 
@@ -76,7 +83,7 @@ def rewrite_community(json_props: dict[str, Any],
     old_leaders = json.loads(json_props.get("leaders") or "[]")
     leaders, n_leaders = drop_ids(old_leaders, account_id)
     brokers, n_brokers = drop_ids(json.loads(json_props.get("brokers") or "[]"), account_id)
-    props = {"leaders": json.dumps(leaders), "brokers": json.dumps(brokers)}
+    props = {"leaders": jsontext.dumps(leaders), "brokers": jsontext.dumps(brokers)}
     if old_leaders and old_leaders[0].get("id") == account_id:
         props["label"] = relabel(json_props.get("label") or "", old_leaders[0], leaders)
     return props, n_leaders, n_brokers
@@ -96,7 +103,7 @@ def rewrite_map_level(communities_json: str, labels: dict[str, str]) -> str:
     for c in communities:
         if c.get("id") in labels:
             c["label"] = labels[c["id"]]
-    return json.dumps(communities)
+    return jsontext.dumps(communities)
 
 
 def _forget_tx(tx: ManagedTransaction, account_id: str, by: str) -> Forgotten:
@@ -108,7 +115,7 @@ def _forget_tx(tx: ManagedTransaction, account_id: str, by: str) -> Forgotten:
                                              "mapLevels": []}
     runs: set[str] = set()
     labels: dict[str, dict[str, str]] = {}
-    for m in records(run_in(tx, "forget/mentions", needle=json.dumps(account_id))):
+    for m in records(run_in(tx, "forget/mentions", needles=needles(account_id))):
         n = 0
         if m["label"] == "SeedSet":
             props, n = rewrite_seed_set(m["json"], account_id)
@@ -125,7 +132,7 @@ def _forget_tx(tx: ManagedTransaction, account_id: str, by: str) -> Forgotten:
         else:
             kept, n = drop_ids(json.loads(m["json"]["earlyAdopterLeaders"] or "[]"), account_id)
             rows["items"].append({"key": m["key"],
-                                  "props": {"earlyAdopterLeaders": json.dumps(kept)}})
+                                  "props": {"earlyAdopterLeaders": jsontext.dumps(kept)}})
             removed["early_adopter_entries"] += n
         if n:
             runs.add(m["runId"])

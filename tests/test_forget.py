@@ -15,7 +15,7 @@ from service import bulk
 from service.cli import main
 from service.db import Database
 from service.demo import GraphSpec, generate
-from service.forget import drop_ids, relabel, rewrite_community, rewrite_seed_set
+from service.forget import drop_ids, needles, relabel, rewrite_community, rewrite_seed_set
 from service.refresh.params import RefreshParams
 from service.refresh.pipeline import run_refresh
 
@@ -40,6 +40,14 @@ def test_seed_set_loses_the_account_everywhere() -> None:
     assert removed == 2
     assert json.loads(new["seeds"]) == [{"id": "b"}]
     assert json.loads(new["topFollowers"]) == ["b"] and json.loads(new["topPagerank"]) == ["c"]
+
+
+def test_needles_find_the_id_in_either_stored_encoding() -> None:
+    # refreshes store compact UTF-8 JSON (orjson); older results ASCII-escaped json.dumps
+    assert needles("ana") == ['"ana"']
+    found = needles("zoë")
+    assert '"zoë"' in found and '"zo\\u00eb"' in found
+    assert any(n in json.dumps([{"id": "zoë"}]) for n in found)
 
 
 def test_label_names_the_next_leader() -> None:

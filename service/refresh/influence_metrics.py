@@ -9,7 +9,6 @@ and the README; the inputs come from :mod:`service.refresh.influence_evidence`.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .. import influence as inf
+from .. import jsontext
 from ..evidence import Estimate
 from ..influence import AccountEvidence, Scores
 from .influence_evidence import AccountInputs, Nodes, Population, TopicColumns
@@ -86,9 +86,9 @@ def item_adoption(run_id: str, item: str, rows: list[tuple[str, float]], nodes: 
         categories[acc][item] = {"overall": overall[j], "community": within.get(j)}
     leaders.sort(key=lambda x: (-x["community_adopters_after"], x["id"]))
     return {"key": f"{run_id}:{item}", "runId": run_id, "item": item, "adopters": len(rows),
-            "counts": json.dumps(inf.category_counts(overall)),
-            "communities": json.dumps(community_counts),
-            "earlyAdopterLeaders": json.dumps(leaders[:20])}
+            "counts": jsontext.dumps(inf.category_counts(overall)),
+            "communities": jsontext.dumps(community_counts),
+            "earlyAdopterLeaders": jsontext.dumps(leaders[:20])}
 
 
 def estimate(e: Estimate, i: int, successes: str, trials: str) -> dict[str, Any]:
@@ -208,18 +208,18 @@ def account_rows(run_id: str, nodes: Nodes, s: Scored, inputs: AccountInputs,
             "leaderRank": int(result.ranking.leader_rank[i]) if c >= 0 else None,
             "communitySize": result.sizes[c] if c >= 0 else None, "followers": followers,
             "influencerScore": round(float(s.scores.score[i]), 5),
-            "components": json.dumps({k: r4(v[i]) for k, v in s.scores.components.items()}),
-            "evidence": json.dumps(evidence_json(s, i)),
+            "components": jsontext.dumps({k: r4(v[i]) for k, v in s.scores.components.items()}),
+            "evidence": jsontext.dumps(evidence_json(s, i)),
             "responders": r2(ev.responders[i]),
             "communityResponders": r2(ev.community_responders[i]),
             "engagementRate": received / posts / followers if posts and followers else None,
             "audienceQuality": round(100 * float(s.scores.components["audience_quality"][i]), 2),
-            "audience": json.dumps(audience_json(s, i)),
-            "mobilisation": json.dumps(mobilisation_summary(mobilisation.get(acc, []))),
-            "topicAffinity": json.dumps(facts.fit), "topicScores": json.dumps(facts.scores),
+            "audience": jsontext.dumps(audience_json(s, i)),
+            "mobilisation": jsontext.dumps(mobilisation_summary(mobilisation.get(acc, []))),
+            "topicAffinity": jsontext.dumps(facts.fit), "topicScores": jsontext.dumps(facts.scores),
             "topics": sorted(t for t, v in facts.fit.items() if v >= TOPIC_LISTED),
             "scoredTopics": sorted(facts.fit),  # its :TopicScore rows (forget finds them)
-            "adopterCategories": json.dumps(inputs.categories.get(acc, {})),
+            "adopterCategories": jsontext.dumps(inputs.categories.get(acc, {})),
         }
 
 
@@ -238,11 +238,11 @@ def topic_rows(run_id: str, s: Scored, col: TopicColumns, topical: Scores,
             "key": f"{run_id}:{col.topic}:{account}", "runId": run_id, "topic": col.topic,
             "accountId": account, "communityId": community_ids.get(c),
             "followers": int(s.ev.followers[i]), "score": round(float(topical.score[j]), 5),
-            "components": json.dumps({
+            "components": jsontext.dumps({
                 **{k: r4(comps[k][j]) for k in inf.SCORE_WEIGHTS},
                 "topic_relevance": r4(comps["fit"][j]), "topic_affinity": r4(comps["affinity"][j]),
                 "topical_pull": r4(comps["pull"][j])}),
-            "evidence": json.dumps({
+            "evidence": jsontext.dumps({
                 "community_pull": estimate(est["community_pull_about"], j,
                                            "responders_in_community", "community_others"),
                 "reach": {"value": r4(comps["reach"][j]),

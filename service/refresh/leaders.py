@@ -9,14 +9,13 @@ community id counter); the rest is pure.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .. import analytics, layout
+from .. import analytics, jsontext, layout
 from ..analytics import Edges, FloatArray, IntArray
 from ..db import Database
 from .communities import Detection
@@ -193,8 +192,8 @@ def community_rows(run_id: str, detection: Detection, partition: Partition, rank
             "conductance": round(tight[c]["conductance"], 5),
             "modularity": round(float(q_parts[c]), 6),
             "internalWeight": round(tight[c]["internal_weight"], 3),
-            "leaders": json.dumps(lead),
-            "brokers": json.dumps([broker_json(i, accounts, ranking, ids, handles)
+            "leaders": jsontext.dumps(lead),
+            "brokers": jsontext.dumps([broker_json(i, accounts, ranking, ids, handles)
                                    for i in ranking.brokers[c]]),
         })
     return rows
@@ -243,9 +242,9 @@ def level_rows(run_id: str, detection: Detection, partition: Partition,
             continue
         maps.append(intermediate_map(len(maps), lab, kk, edges))
     return [{"key": f"{run_id}:{level}", "runId": run_id, "level": level,
-             "communities": json.dumps(layout.with_positions(m["communities"], m["links"],
+             "communities": jsontext.dumps(layout.with_positions(m["communities"], m["links"],
                                                              params.random_seed)),
-             "links": json.dumps(m["links"])}
+             "links": jsontext.dumps(m["links"])}
             for level, m in enumerate(maps)]
 
 

@@ -17,12 +17,12 @@ is :mod:`service.refresh.seeds`.
 from __future__ import annotations
 
 import heapq
-import json
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .. import jsontext
 from ..cascade import Cascade, prefix_spreads
 from .params import RefreshParams
 
@@ -111,10 +111,7 @@ class InfluenceGraph:
 
     def cascade(self, p: float) -> Cascade:
         """The simulator every spread in a scope comes from."""
-        names = self.names
-        return Cascade(((names[s], names[t], int(w)) for s, t, w in
-                            zip(self.src.tolist(), self.dst.tolist(), self.units.tolist(),
-                                strict=True)), p)
+        return Cascade.from_arrays(self.names, self.src, self.dst, self.units, p)
 
     def subgraph(self, accounts: list[str]) -> InfluenceGraph:
         """The pairs between the given accounts only (node order kept)."""
@@ -152,12 +149,12 @@ class Baselines:
                for name, ranking in (("celf", order), ("top_followers", by_followers),
                                      ("top_pagerank", by_pagerank))}
         return {"key": f"{run_id}:{scope.name}", "runId": run_id, "scope": scope.name,
-                "seeds": json.dumps([{"id": a, "marginal_spread": round(s, 3)}
+                "seeds": jsontext.dumps([{"id": a, "marginal_spread": round(s, 3)}
                                      for a, s in found]),
-                "baselines": json.dumps({name: {str(k): v for k, v in d.items()}
+                "baselines": jsontext.dumps({name: {str(k): v for k, v in d.items()}
                                          for name, d in sim.items()}),
-                "topFollowers": json.dumps(by_followers),
-                "topPagerank": json.dumps(by_pagerank),
+                "topFollowers": jsontext.dumps(by_followers),
+                "topPagerank": jsontext.dumps(by_pagerank),
                 "members": len(scope.members)}
 
 
