@@ -17,16 +17,39 @@ class Cascade:
     def __init__(self, pairs: Iterable[tuple[str, str, int]], p: float):
         """pairs: (source, target, multiplicity)."""
         src, dst, mult = [], [], []
-        self.index: dict[str, int] = {}
+        index: dict[str, int] = {}
         for s, t, m in pairs:
-            src.append(self.index.setdefault(s, len(self.index)))
-            dst.append(self.index.setdefault(t, len(self.index)))
+            src.append(index.setdefault(s, len(index)))
+            dst.append(index.setdefault(t, len(index)))
             mult.append(m)
-        n = len(self.index)
-        order = np.argsort(np.asarray(src, dtype=np.int64), kind="stable")
-        self.dst = np.asarray(dst, dtype=np.int64)[order]
-        self.prob = 1 - (1 - p) ** np.asarray(mult, dtype=np.float64)[order]
-        counts = np.bincount(np.asarray(src, dtype=np.int64), minlength=n)
+        self._build(index, np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64),
+                    np.asarray(mult, dtype=np.float64), p)
+
+    @classmethod
+    def from_arrays(cls, names: Sequence[str], src: np.ndarray, dst: np.ndarray,
+                    mult: np.ndarray, p: float) -> Cascade:
+        """The cascade of the pairs (names[src[j]], names[dst[j]], mult[j]), built with
+        numpy: nodes are numbered in order of first appearance, as from the pairs, so the
+        simulations draw exactly the same numbers."""
+        ends = np.column_stack([np.asarray(src, dtype=np.int64),
+                                np.asarray(dst, dtype=np.int64)]).ravel()
+        seen, first = np.unique(ends, return_index=True)
+        appearance = seen[np.argsort(first, kind="stable")]
+        renumber = np.zeros(len(names), dtype=np.int64)
+        renumber[appearance] = np.arange(len(appearance))
+        cascade = cls.__new__(cls)
+        cascade._build({names[i]: j for j, i in enumerate(appearance.tolist())},
+                       renumber[src], renumber[dst], np.asarray(mult, dtype=np.float64), p)
+        return cascade
+
+    def _build(self, index: dict[str, int], src: np.ndarray, dst: np.ndarray,
+               mult: np.ndarray, p: float) -> None:
+        """CSR arrays of (node-numbered) pairs: targets and trial probabilities by source."""
+        self.index, n = index, len(index)
+        order = np.argsort(src, kind="stable")
+        self.dst = dst[order]
+        self.prob = 1 - (1 - p) ** mult[order]
+        counts = np.bincount(src, minlength=n)
         self.offsets = np.concatenate([[0], np.cumsum(counts)])
         self.n = n
 

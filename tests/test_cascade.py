@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from service.cascade import Cascade, prefix_spreads
@@ -71,3 +72,15 @@ def test_prefix_spreads() -> None:
                            [1, 5, 10], seed=5)
     assert a == b
     assert a[1] <= a[5] <= a[10]
+
+
+def test_built_from_arrays_it_simulates_exactly_as_from_pairs() -> None:
+    rng = np.random.default_rng(5)
+    names = [f"a{i}" for i in range(40)]
+    src, dst = rng.integers(0, 40, 300), rng.integers(0, 40, 300)
+    mult = rng.integers(1, 4, 300)
+    pairs = [(names[s], names[t], int(m)) for s, t, m in zip(src, dst, mult, strict=True)]
+    seeds = ["a3", "a17", "a30"]
+    expected = Cascade(pairs, p=0.2).prefix_spreads(seeds, runs=50, seed=3)
+    assert Cascade.from_arrays(names, src, dst, mult, 0.2).prefix_spreads(
+        seeds, runs=50, seed=3) == expected
