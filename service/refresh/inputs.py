@@ -81,7 +81,7 @@ def per_account(database: Database, name: str, **params: Any) -> Callable[[], Ro
 
 def start_inputs(database: Database, params: RefreshParams, since: str | None) -> Prefetch:
     """Queue every GDS-independent read of a refresh, in the order the stages take them."""
-    prefetch = Prefetch()
+    prefetch = Prefetch(workers=2)
     prefetch.start("graph", lambda: edges.read_graph(database, params, since))
     prefetch.start("previous_members", lambda: previous_members(database))
     prefetch.start("post_topics", query(database, "influence/post_topics", since=since))
@@ -101,8 +101,8 @@ def start_inputs(database: Database, params: RefreshParams, since: str | None) -
 def previous_members(database: Database) -> dict[str, set[str]]:
     """The serving run's communities as sets of account ids (empty before the first run)."""
     cur = current_run(database)
-    old: dict[str, set[str]] = {}
-    if cur["runId"]:
-        for row in database.fetch("refresh/previous_membership", runId=cur["runId"]):
-            old.setdefault(row["community"], set()).add(row["account"])
-    return old
+    if not cur["runId"]:
+        return {}
+    return {row["community"]: set(row["accounts"])
+            for row in database.fetch("refresh/previous_membership", runId=cur["runId"])
+            if row["accounts"]}
