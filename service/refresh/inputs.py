@@ -1,10 +1,12 @@
 """Stage inputs (reads Neo4j): every read a refresh needs that does not depend on GDS.
 
-They start together with the projection and run in one background thread, in the order
-the stages need them (the pair list, the serving run's communities, topic counts, then
-the influence stage's inputs), so the server works on them while it also runs GDS —
-two streams of work for two cores. Each is taken once, by name, with the seconds it took
-in its own thread booked to the taker's clock (waiting is not counted).
+They start together with the projection and run on two background threads, queued in
+the order the stages need them (the pair list, the serving run's communities, topic
+counts, then the influence stage's inputs), so the server works on them while it also
+runs GDS and this process decodes one read while the server answers the other (one
+thread ended its reads 7 s after the GDS stages at 100k accounts). Each is taken once, by
+name, with the seconds it took in its own thread booked to the taker's clock (waiting is
+not counted).
 """
 
 from __future__ import annotations
