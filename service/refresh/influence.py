@@ -42,8 +42,6 @@ class InfluenceResult:
     """What the seeds stage reads from this one, and the run's influence metrics."""
 
     reach: dict[str, dict[str, Any]]  # account -> posts, received, followers (evidence)
-    topic_engagement: dict[str, int]  # topic -> tagged interactions
-    topic_pairs: dict[str, list[tuple[str, str, float]]]  # topic -> engagement pairs
     metrics: dict[str, Any]
 
 
@@ -79,7 +77,7 @@ def run_influence(database: Database, run_id: str, communities: CommunityResult,
         accounts = writer.rows("influence/write_account_metrics", im.account_rows(
             run_id, nodes, scored, given, mobilisation, facts))
     clock.lap("write")
-    return InfluenceResult(reach, topics.engagement, topics.pairs, {
+    return InfluenceResult(reach, {
         "accounts": accounts, "items": len(items), "calls_to_action": len(calls),
         "topic_scores": written, "timings": clock.timings,
         "engagement_rate_p95": scored.scores.references["engagement_rate_p95"]})

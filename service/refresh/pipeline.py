@@ -6,7 +6,8 @@ stages, in the order :func:`run_stages` shows them, each pass a typed result to 
     inputs (background reads: pair list, previous run, topics, influence inputs)
     project ─▶ undirected ─▶ communities ─▶ pagerank    (GDS)
     edges: EngagementGraph + GDS answers ─▶ Detection
-      └▶ metrics: CommunityResult ─▶ write ─▶ influence: InfluenceResult ─▶ seeds (GDS)
+      └▶ metrics: CommunityResult ─▶ write ─▶ influence: InfluenceResult ─▶ seeds
+                       └▶ (background, GDS) CELF searches ───────────────────┘
     release (the projection dropped, the background reads ended)
     switch (runs.finish_run: succeeded + serving pointer + lock released, one transaction)
     prune (older runs' results beyond the retention; housekeeping, timed in the returned
@@ -96,17 +97,21 @@ def run_stages(database: Database, params: RefreshParams, run_id: str,
                                          reads.take("topic_engagement"))
             mapped = leaders.build_results(database, params, run_id, detection,
                                            reads.take("previous_members"), counts)
+            search = None
+            if params.influence:  # CELF needs only the communities and topics: it runs
+                # on the server from now on, beside the write and influence stages
+                search = stack.enter_context(seeds.started(database, params, run_id, mapped,
+                                                           counts, graph))
         with clock.stage("write"):
             write.write_results(database, run_id, mapped)
         metrics = {**mapped.metrics, "projection": graph.summary()}
-        if params.influence:
+        if search is not None:
             with clock.stage("influence"):
                 found_influence = influence.run_influence(database, run_id, mapped, counts,
                                                           pairs, reads)
             metrics["influence"] = found_influence.metrics
-            with clock.stage("seeds"):
-                metrics["seeds"] = seeds.run_seeds(database, params, run_id, mapped,
-                                                   found_influence, graph)
+            with clock.stage("seeds"):  # waits for the CELF searches still running
+                metrics["seeds"] = search.finish(found_influence)
         with clock.stage("release"):  # drop the projection, end the background reads
             stack.close()
     return metrics

@@ -129,18 +129,18 @@ class InfluenceGraph:
 class Baselines:
     """Top-k by followers and by PageRank, simulated like CELF's seeds."""
 
-    followers: dict[str, int]
     pagerank: dict[str, float]
     runs: int
     seed: int
 
-    def row(self, run_id: str, scope: Scope,
-            found: list[tuple[str, float]]) -> dict[str, Any]:
-        """The stored seed set of a scope: CELF order, marginal spreads, baselines."""
+    def row(self, run_id: str, scope: Scope, found: list[tuple[str, float]],
+            followers: dict[str, int]) -> dict[str, Any]:
+        """The stored seed set of a scope: CELF order, marginal spreads, baselines (the
+        follower counts come from the influence stage, which ends after CELF starts)."""
         order = [account for account, _ in found]
         k = len(order)  # only the top k of each ranking is simulated and stored
         by_followers = heapq.nsmallest(k, scope.members,
-                                       key=lambda a: (-self.followers.get(a, 0), a))
+                                       key=lambda a: (-followers.get(a, 0), a))
         # rounded: near-equal PageRanks must not reorder between identical runs
         by_pagerank = heapq.nsmallest(k, scope.members,
                                       key=lambda a: (-self.pagerank.get(a, 0.0), a))
@@ -192,8 +192,7 @@ class TopicGraphs:
                 runs = int(celf_config(self.params, len(graph.names))["monteCarloSimulations"])
                 self.built[topic] = (
                     graph, graph.cascade(self.params.propagation_probability),
-                    Baselines(self.baseline.followers, self.baseline.pagerank, runs,
-                              self.baseline.seed))
+                    Baselines(self.baseline.pagerank, runs, self.baseline.seed))
         return self.built[topic]
 
     def job(self, scope: str, topic: str, k: int,

@@ -5,14 +5,18 @@ communities (their stable id, up to 5 seeds), the ``seed_topics`` topics with th
 engagement (``topic:<name>``, up to 10 seeds) and, for each of those communities, its two
 top topics (``<community>/topic:<name>``, up to 5 seeds). The influence graphs and
 baselines are built in :mod:`service.refresh.seed_graphs`; here each is projected into
-GDS, CELF runs (two at a time on the server) while this thread simulates the baselines
-of those already done, and the seed sets are written.
+GDS and CELF runs, two at a time on the server, from the moment the communities are
+known, so the searches overlap the write and influence stages (they need neither); the
+stage itself then simulates each CELF set and its baselines and writes the seed sets.
 """
 
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -42,29 +46,48 @@ from .seed_graphs import (
     celf_config,
     seed_topics,
 )
+from .topics import TopicCounts
 
 log = logging.getLogger(__name__)
 
 
-def run_seeds(database: Database, params: RefreshParams, run_id: str,
-              communities: CommunityResult, influence: InfluenceResult,
-              projection: Projection) -> dict[str, Any]:
-    """CELF seed sets (overall, per community, per topic) and top-k baselines; the
-    all-accounts set on the refresh's own projection."""
-    clock = Clock()
-    jobs = plan_jobs(params, communities, influence, projection.graph)
-    if not jobs:
-        return {"seed_sets": 0, "topics": []}
-    clock.lap("inputs")
-    rows: list[dict[str, Any]] = []
-    failures: list[dict[str, str]] = []
-    # two CELF runs at a time on the server (the small ones are single-threaded) while
-    # this thread simulates the baselines of those already done
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="celf") as pool:
-        futures = [pool.submit(seed_job, database, f"cm-influence-{run_id}-{n}",
-                               celf_config(params, len(job.influence.names)), job,
-                               communities.detection)
-                   for n, job in enumerate(jobs)]
+class SeedSearch:
+    """CELF for every scope, searched on the server from the moment the communities are
+    known (:func:`started`): planning and projection + CELF run on two background threads
+    while the influence stage runs here; :meth:`finish` then simulates the baselines and
+    writes the seed sets."""
+
+    def __init__(self, database: Database, params: RefreshParams, run_id: str,
+                 communities: CommunityResult, topics: TopicCounts, projected: str,
+                 pool: ThreadPoolExecutor):
+        self.database, self.params, self.run_id = database, params, run_id
+        self.pool = pool
+        self.clock = Clock()
+        self.planned = pool.submit(self._plan, communities, topics, projected)
+
+    def _plan(self, communities: CommunityResult, topics: TopicCounts,
+              projected: str) -> tuple[list[Job], list[Future[list[tuple[str, float]]]]]:
+        """Plan the jobs and queue their CELF runs (two at a time on the server)."""
+        started = time.perf_counter()
+        jobs = plan_jobs(self.params, communities, topics, projected)
+        self.clock.add("inputs", time.perf_counter() - started)
+        return jobs, [self.pool.submit(seed_job, self.database,
+                                       f"cm-influence-{self.run_id}-{n}",
+                                       celf_config(self.params, len(job.influence.names)),
+                                       job, communities.detection)
+                      for n, job in enumerate(jobs)]
+
+    def finish(self, influence: InfluenceResult) -> dict[str, Any]:
+        """Wait for each CELF result in turn, simulate it and its baselines, write the seed
+        sets; the seeds stage's metrics."""
+        jobs, futures = self.planned.result()
+        clock = self.clock
+        clock.restart()
+        if not jobs:
+            return {"seed_sets": 0, "topics": []}
+        follower_counts = {a: followers(r) for a, r in influence.reach.items()}
+        rows: list[dict[str, Any]] = []
+        failures: list[dict[str, str]] = []
         for job, future in zip(jobs, futures, strict=True):
             try:
                 found = future.result()
@@ -73,20 +96,36 @@ def run_seeds(database: Database, params: RefreshParams, run_id: str,
                 continue
             clock.lap("celf")
             if found:
-                rows.append(job.baseline.row(run_id, job.scope, found))
+                rows.append(job.baseline.row(self.run_id, job.scope, found, follower_counts))
             clock.lap("baselines")
-    database.execute("influence/write_seeds", rows=rows)
-    clock.lap("write")
-    return {"seed_sets": len(rows), "propagation_probability": params.propagation_probability,
-            "monte_carlo_simulations": jobs[0].baseline.runs,
-            "topics": [r["scope"][len(TOPIC_PREFIX):] for r in rows
-                       if r["scope"].startswith(TOPIC_PREFIX)],
-            "community_topics": [r["scope"] for r in rows if f"/{TOPIC_PREFIX}" in r["scope"]],
-            "failures": failures, "timings": clock.timings}
+        self.database.execute("influence/write_seeds", rows=rows)
+        clock.lap("write")
+        return {"seed_sets": len(rows),
+                "propagation_probability": self.params.propagation_probability,
+                "monte_carlo_simulations": jobs[0].baseline.runs,
+                "topics": [r["scope"][len(TOPIC_PREFIX):] for r in rows
+                           if r["scope"].startswith(TOPIC_PREFIX)],
+                "community_topics": [r["scope"] for r in rows
+                                     if f"/{TOPIC_PREFIX}" in r["scope"]],
+                "failures": failures, "timings": clock.timings}
 
 
-def plan_jobs(params: RefreshParams, communities: CommunityResult,
-              influence: InfluenceResult, projected: str) -> list[Job]:
+@contextmanager
+def started(database: Database, params: RefreshParams, run_id: str,
+            communities: CommunityResult, topics: TopicCounts,
+            projection: Projection) -> Iterator[SeedSearch]:
+    """Start the CELF searches (the all-accounts set on the refresh's own projection); on
+    leaving, what has not started is cancelled and what runs is waited for (each job drops
+    its own projection)."""
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="celf")
+    try:
+        yield SeedSearch(database, params, run_id, communities, topics, projection.graph, pool)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def plan_jobs(params: RefreshParams, communities: CommunityResult, topics: TopicCounts,
+              projected: str) -> list[Job]:
     """Every seed set to compute, in order: all (CELF on the ``projected`` graph), the top
     topics, then each large community and its own top topics (pure)."""
     accounts = communities.accounts
@@ -96,15 +135,14 @@ def plan_jobs(params: RefreshParams, communities: CommunityResult,
     cascade = whole.cascade(params.propagation_probability)
     pagerank = communities.detection.pagerank
     baseline = Baselines(
-        followers={a: followers(r) for a, r in influence.reach.items()},
         # rounded: near-equal PageRanks must not reorder between identical runs
         pagerank={a: round(float(pagerank[i]), 9) for i, a in enumerate(accounts)},
         runs=int(celf_config(params, len(accounts))["monteCarloSimulations"]),
         seed=params.random_seed)
     jobs = [Job(Scope(SCOPE_ALL, params.max_seeds, accounts, cascade), whole, baseline,
                 projected)]
-    topic_graphs = TopicGraphs(params, baseline, influence.topic_pairs)
-    for topic in seed_topics(influence.topic_engagement, params.seed_topics):
+    topic_graphs = TopicGraphs(params, baseline, topics.pairs)
+    for topic in seed_topics(topics.engagement, params.seed_topics):
         job = topic_graphs.job(TOPIC_PREFIX + topic, topic, min(TOPIC_SEEDS, params.max_seeds))
         if job is not None:
             jobs.append(job)

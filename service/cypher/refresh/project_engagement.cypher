@@ -6,9 +6,10 @@
 //          and per follow (weight = followWeight, engagement 0). Parallel relationships of
 //          a pair are summed later (toUndirected) or are equivalent to their sum (PageRank).
 //          Interactions of kinds weighted 0 and, with a window, older ones are left out.
-//          With $influence, also the influence graph for all-accounts CELF seed sets:
-//          INFLUENCES from the engaged-with account to the engager, one relationship per
-//          unit of the interaction's kind weight (rounded), each an independent trial.
+//          With $influence, also the influence graph for all-accounts CELF seed sets, from
+//          the same scan of the interactions: INFLUENCES from the engaged-with account to
+//          the engager, one relationship per unit of the interaction's kind weight
+//          (rounded), each an independent trial.
 // params: graph, kindWeights, followWeight, since, influence
 // mode: gds
 CALL () {
@@ -23,18 +24,16 @@ CALL () {
   WHERE $since IS NULL OR r.at >= datetime($since)
   WITH a, b, toFloat(coalesce($kindWeights[r.kind], 0.0)) AS w
   WHERE w > 0
-  RETURN a AS s, b AS t, 'ENGAGES' AS type, w, w AS e
+  // one scan of the interactions for both types: unit 0 is the interaction itself,
+  // units 1.. (with $influence) its INFLUENCES trials
+  UNWIND range(0, CASE WHEN $influence THEN toInteger(floor(w + 0.5)) ELSE 0 END) AS unit
+  RETURN CASE unit WHEN 0 THEN a ELSE b END AS s, CASE unit WHEN 0 THEN b ELSE a END AS t,
+         CASE unit WHEN 0 THEN 'ENGAGES' ELSE 'INFLUENCES' END AS type,
+         CASE unit WHEN 0 THEN w ELSE 0.0 END AS w, CASE unit WHEN 0 THEN w ELSE 0.0 END AS e
   UNION ALL
   MATCH (a:Account)-[:FOLLOWS]->(b:Account)
   WHERE $followWeight > 0
   RETURN a AS s, b AS t, 'ENGAGES' AS type, toFloat($followWeight) AS w, 0.0 AS e
-  UNION ALL
-  MATCH (a:Account)-[r:INTERACTED]->(b:Account)
-  WHERE $influence AND ($since IS NULL OR r.at >= datetime($since))
-  WITH a, b, toInteger(floor(coalesce($kindWeights[r.kind], 0.0) + 0.5)) AS units
-  WHERE units > 0
-  UNWIND range(1, units) AS unit
-  RETURN b AS s, a AS t, 'INFLUENCES' AS type, 0.0 AS w, 0.0 AS e
 }
 WITH gds.graph.project($graph, s, t, {
        relationshipType: type,
