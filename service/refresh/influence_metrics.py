@@ -108,6 +108,13 @@ def r2(x: Any) -> float:
     return round(float(x), 2)
 
 
+def rounded(arrays: dict[str, Any], digits: int = 4) -> dict[str, list[float]]:
+    """Per-account arrays rounded for storage once, as lists the rows index (rounding
+    element by element cost seconds per refresh at 100k accounts)."""
+    return {name: np.round(np.asarray(a, dtype=np.float64), digits).tolist()
+            for name, a in arrays.items()}
+
+
 @dataclass(frozen=True)
 class Scored:
     """The population, its evidence and its overall scores."""
@@ -120,6 +127,16 @@ class Scored:
     def activity(self) -> np.ndarray:
         """Per account: its community's activity factor (service.influence)."""
         return inf.community_activity(self.ev)
+
+    @cached_property
+    def rounded4(self) -> dict[str, list[float]]:
+        """The components and the figures the evidence shows next to them, rounded."""
+        est = self.scores.estimates
+        return rounded({**self.scores.components, "leader_score": self.ev.leadership,
+                        "best_in_community": self.best_in_community,
+                        "independence": est["independent_engagement"].value,
+                        "community_activity": self.activity,
+                        **{f"quality:{name}": est[name].value for name in inf.QUALITY_WEIGHTS}})
 
     @cached_property
     def best_in_community(self) -> np.ndarray:
@@ -135,29 +152,29 @@ class Scored:
 
 def evidence_json(s: Scored, i: int) -> dict[str, Any]:
     """Each overall component of account ``i`` with the counts it rests on."""
-    ev, comps, est = s.ev, s.scores.components, s.scores.estimates
+    ev, comps, est = s.ev, s.rounded4, s.scores.estimates
     rate = est["engagement_rate"]
     return {
         "community_leadership": {
-            "value": r4(comps["community_leadership"][i]), "leader_score": r4(ev.leadership[i]),
-            "best_in_community": r4(s.best_in_community[i]),
-            "independence": r4(est["independent_engagement"].value[i]),
-            "community_activity": r4(s.activity[i]),
+            "value": comps["community_leadership"][i], "leader_score": comps["leader_score"][i],
+            "best_in_community": comps["best_in_community"][i],
+            "independence": comps["independence"][i],
+            "community_activity": comps["community_activity"][i],
             "active_members": int(ev.community_active[i]),
             "ring_community": bool(s.pop.ring[i]),
             "community_size": int(ev.community_size[i])},
         "community_pull": estimate(est["community_pull"], i, "responders_in_community",
                                    "community_others"),
-        "reach": {"value": r4(comps["reach"][i]), "responders": r2(ev.responders[i]),
+        "reach": {"value": comps["reach"][i], "responders": r2(ev.responders[i]),
                   "most_responders": r2(s.scores.references["most_responders"])},
         "audience_quality": {
-            "value": r4(comps["audience_quality"][i]),
+            "value": comps["audience_quality"][i],
             "parts": {name: estimate(est[name], i, "successes", "trials")
                       for name in inf.QUALITY_WEIGHTS}},
         "mobilisation": {**estimate(est["mobilisation"], i, "answers", "possible_answers"),
                          "calls": int(ev.calls[i])},
         "engagement_rate": {
-            "value": r4(comps["engagement_rate"][i]), "rate": float(f"{rate.value[i]:.4g}"),
+            "value": comps["engagement_rate"][i], "rate": float(f"{rate.value[i]:.4g}"),
             "interval": [float(f"{rate.low[i]:.4g}"), float(f"{rate.high[i]:.4g}")],
             "interactions": int(ev.received[i]), "posts": int(ev.posts[i]),
             "followers": int(ev.followers[i]),
@@ -167,7 +184,7 @@ def evidence_json(s: Scored, i: int) -> dict[str, Any]:
 
 def audience_json(s: Scored, i: int) -> dict[str, Any]:
     """Raw audience figures and the shrunk parts audience quality is made of."""
-    ev, est = s.ev, s.scores.estimates
+    ev = s.ev
     edges = int(ev.follower_edges[i])
     raw: dict[str, Any] = {"followers": edges}
     if edges:
@@ -178,7 +195,7 @@ def audience_json(s: Scored, i: int) -> dict[str, Any]:
     raw["largest_one_day_follow_burst"] = int(ev.burst_peak[i])
     given = float(ev.engagement[i])
     raw["reciprocal_engagement_share"] = r4(1 - ev.independent[i] / given) if given else 0.0
-    raw["components"] = {name: r4(est[name].value[i]) for name in inf.QUALITY_WEIGHTS}
+    raw["components"] = {name: s.rounded4[f"quality:{name}"][i] for name in inf.QUALITY_WEIGHTS}
     return raw
 
 
@@ -208,7 +225,7 @@ def account_rows(run_id: str, nodes: Nodes, s: Scored, inputs: AccountInputs,
             "leaderRank": int(result.ranking.leader_rank[i]) if c >= 0 else None,
             "communitySize": result.sizes[c] if c >= 0 else None, "followers": followers,
             "influencerScore": round(float(s.scores.score[i]), 5),
-            "components": jsontext.dumps({k: r4(v[i]) for k, v in s.scores.components.items()}),
+            "components": jsontext.dumps({k: s.rounded4[k][i] for k in s.scores.components}),
             "evidence": jsontext.dumps(evidence_json(s, i)),
             "responders": r2(ev.responders[i]),
             "communityResponders": r2(ev.community_responders[i]),
@@ -227,7 +244,8 @@ def topic_rows(run_id: str, s: Scored, col: TopicColumns, topical: Scores,
                community_ids: dict[int, str]) -> list[dict[str, Any]]:
     """One :TopicScore row per account with evidence about the topic (a post about it or
     engagement tagged with it): its score, components and their evidence."""
-    comps, est, ev = topical.components, topical.estimates, col.evidence
+    comps, est, ev = rounded(topical.components), topical.estimates, col.evidence
+    responders = rounded({"about": ev.responders_about}, 2)["about"]
     most = r2(topical.references["most_responders_about"])
     rows = []
     for j in np.flatnonzero(col.about).tolist():
@@ -239,16 +257,16 @@ def topic_rows(run_id: str, s: Scored, col: TopicColumns, topical: Scores,
             "accountId": account, "communityId": community_ids.get(c),
             "followers": int(s.ev.followers[i]), "score": round(float(topical.score[j]), 5),
             "components": jsontext.dumps({
-                **{k: r4(comps[k][j]) for k in inf.SCORE_WEIGHTS},
-                "topic_relevance": r4(comps["fit"][j]), "topic_affinity": r4(comps["affinity"][j]),
-                "topical_pull": r4(comps["pull"][j])}),
+                **{k: comps[k][j] for k in inf.SCORE_WEIGHTS},
+                "topic_relevance": comps["fit"][j], "topic_affinity": comps["affinity"][j],
+                "topical_pull": comps["pull"][j]}),
             "evidence": jsontext.dumps({
                 "community_pull": estimate(est["community_pull_about"], j,
                                            "responders_in_community", "community_others"),
-                "reach": {"value": r4(comps["reach"][j]),
-                          "responders": r2(ev.responders_about[j]), "most_responders": most},
+                "reach": {"value": comps["reach"][j],
+                          "responders": responders[j], "most_responders": most},
                 "topic_relevance": {
-                    "value": r4(comps["fit"][j]), "affinity": r4(comps["affinity"][j]),
+                    "value": comps["fit"][j], "affinity": comps["affinity"][j],
                     "posts": estimate(est["posts_about"], j, "about", "tagged"),
                     "engagement": estimate(est["engagement_about"], j, "about", "tagged")}}),
         })
