@@ -82,7 +82,7 @@ def run_algorithm(database: Database, projection: Projection, params: RefreshPar
     of its trials by modularity (seeds random_seed, random_seed + 1, ...; ties keep the
     earliest), Louvain or label propagation once."""
     if params.algorithm != "leiden":
-        frame = database.frame(f"refresh/{params.algorithm}", graph=projection.graph,
+        frame = database.columns(f"refresh/{params.algorithm}", graph=projection.graph,
                                config=algorithm_config(params))
         return Found(frame, {"count": 1})
     config = algorithm_config(params)
@@ -94,7 +94,7 @@ def run_algorithm(database: Database, projection: Projection, params: RefreshPar
             "mutateProperty": f"leiden{trial}", **({"theta": theta} if theta else {})})[0]
         modularities.append(round(float(row["modularity"]), 6))
     best = modularities.index(max(modularities))
-    frame = database.frame("refresh/node_property", graph=projection.graph,
+    frame = database.columns("refresh/node_property", graph=projection.graph,
                            property=f"leiden{best}")
     frame["community"] = [levels[-1] for levels in frame["levels"]]
     return Found(frame, {"count": len(modularities), "chosen": best,
@@ -116,7 +116,7 @@ def trial_thetas(database: Database, projection: Projection, trials: int) -> lis
 def run_pagerank(database: Database, projection: Projection,
                  params: RefreshParams) -> pd.DataFrame:
     """Engagement-weighted PageRank on the directed graph: nodeId, score."""
-    return database.frame("refresh/pagerank", graph=projection.graph, config={
+    return database.columns("refresh/pagerank", graph=projection.graph, config={
         "relationshipTypes": ["ENGAGES"], "relationshipWeightProperty": "engagement",
         "dampingFactor": 0.85, "concurrency": params.concurrency})
 

@@ -1,6 +1,7 @@
-// purpose: label propagation communities on the undirected engagement graph (one level)
+// purpose: label propagation communities on the undirected engagement graph (one level),
+//          as one row of parallel lists
 // params: graph, config
 // mode: gds
 CALL gds.labelPropagation.stream($graph, $config)
 YIELD nodeId, communityId
-RETURN nodeId, communityId AS community, null AS levels
+RETURN collect(nodeId) AS nodeId, collect(communityId) AS community
