@@ -173,10 +173,6 @@ class Database:
         """Run the named query and return its records as dicts."""
         return self._run(name, params, records)
 
-    def frame(self, name: str, **params: Any) -> pd.DataFrame:
-        """Run the named query and return a pandas DataFrame (fast for big results)."""
-        return self._run(name, params, Result.to_df)
-
     def columns(self, name: str, **params: Any) -> pd.DataFrame:
         """Run a named query that returns one row of equal-length lists (``collect`` per
         column) and return them as a DataFrame: a GDS stream of 100k nodes decodes ~5-10x

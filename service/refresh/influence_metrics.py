@@ -245,7 +245,7 @@ def topic_rows(run_id: str, s: Scored, col: TopicColumns, topical: Scores,
     """One :TopicScore row per account with evidence about the topic (a post about it or
     engagement tagged with it): its score, components and their evidence."""
     comps, est, ev = rounded(topical.components), topical.estimates, col.evidence
-    responders = rounded({"about": ev.responders_about}, 2)["about"]
+    responders = np.round(ev.responders_about, 2).tolist()
     most = r2(topical.references["most_responders_about"])
     rows = []
     for j in np.flatnonzero(col.about).tolist():
