@@ -158,10 +158,11 @@ def topics_about(database: Database) -> dict[str, set[str]]:
     about: dict[str, set[str]] = {}
     for r in database.fetch("influence/post_topics", since=None):
         about.setdefault(r["topic"], set()).add(r["account"])
-    for r in per_account(database, "influence/topic_engagement", since=None,
-                         kindWeights=DEFAULT_KIND_WEIGHTS)():
-        for topic in set(r["topics"]):
-            about.setdefault(topic, set()).add(r["s"])
+    for batch in per_account(database, "influence/topic_engagement", since=None,
+                             kindWeights=DEFAULT_KIND_WEIGHTS)():
+        for source, topics in zip(batch["s"], batch["topics"], strict=True):
+            for topic in set(topics):
+                about.setdefault(topic, set()).add(source)
     return about
 
 

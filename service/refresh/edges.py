@@ -46,22 +46,20 @@ class EngagementGraph:
 
 def read_graph(database: Database, params: RefreshParams, since: str | None) -> EngagementGraph:
     """Every analysed account and its outgoing engagement, aggregated per pair."""
-    rows = database.fetch("refresh/engaged_accounts", kindWeights=params.kind_weights,
-                          followWeight=params.follow_weight, since=since)
-    accounts = [r["account"] for r in rows]
-    node_ids = np.fromiter((r["node"] for r in rows), dtype=np.int64, count=len(rows))
+    found = database.fetch("refresh/engaged_accounts", kindWeights=params.kind_weights,
+                           followWeight=params.follow_weight, since=since)[0]
+    accounts: list[str] = found["accounts"]
+    node_ids = np.array(found["nodes"], dtype=np.int64)
     lookup = NodeLookup(node_ids)
     inter: list[tuple[IntArray, IntArray, FloatArray]] = []
     follows: list[tuple[IntArray, IntArray]] = []
     n = len(accounts)
     ever = np.zeros(n, dtype=np.int64)
     for batch in read_batches(database, params, since, node_ids):
-        src = lookup.index(np.fromiter((r["node"] for r in batch), dtype=np.int64,
-                                       count=len(batch)))
-        inter.append(pairs_of(src, [r["interacted"] for r in batch], lookup,
-                              [r["weights"] for r in batch]))
-        follows.append(pairs_of(src, [r["followed"] for r in batch], lookup)[:2])
-        ever[src] = [r["interactedEver"] for r in batch]
+        src = lookup.index(np.array(batch["nodes"], dtype=np.int64))
+        inter.append(pairs_of(src, batch["interacted"], lookup, batch["weights"]))
+        follows.append(pairs_of(src, batch["followed"], lookup)[:2])
+        ever[src] = batch["interactedEver"]
     engagement = aggregate(n, *concat3(inter))
     follow_src, follow_dst = concat2(follows)
     follow_w = np.full(len(follow_src), float(params.follow_weight))
@@ -93,13 +91,14 @@ def audience(graph: EngagementGraph) -> list[dict[str, Any]]:
 
 
 def read_batches(database: Database, params: RefreshParams, since: str | None,
-                 node_ids: IntArray) -> Iterator[list[dict[str, Any]]]:
-    """The outgoing engagement rows of ``BATCH_ACCOUNTS`` accounts at a time."""
+                 node_ids: IntArray) -> Iterator[dict[str, Any]]:
+    """The outgoing engagement of ``BATCH_ACCOUNTS`` accounts at a time (a list per
+    column, one entry per account)."""
     for start in range(0, len(node_ids), BATCH_ACCOUNTS):
         yield database.fetch("refresh/engagement_out",
                              nodes=node_ids[start:start + BATCH_ACCOUNTS].tolist(),
                              kindWeights=params.kind_weights,
-                             followWeight=params.follow_weight, since=since)
+                             followWeight=params.follow_weight, since=since)[0]
 
 
 class NodeLookup:

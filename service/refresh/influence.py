@@ -55,7 +55,8 @@ def run_influence(database: Database, run_id: str, communities: CommunityResult,
     reach = {r["id"]: r for r in inputs.take("account_reach", clock, "evidence")}
     audience = {r["id"]: r for r in (inputs.take("audience", clock, "evidence")
                                      if inputs.has("audience") else edges.audience(graph))}
-    bursts = {r["id"]: r["burst_peak"] for r in inputs.take("follow_bursts", clock, "evidence")}
+    bursts = {a: peak for r in inputs.take("follow_bursts", clock, "evidence")
+              for a, peak in zip(r["ids"], r["peaks"], strict=True)}
     clock.lap("evidence")
     calls = inputs.take("calls_to_action", clock, "mobilisation")
     mobilisation = im.mobilisation_shares(calls, fetch_followers(database, calls), nodes)

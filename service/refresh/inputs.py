@@ -72,7 +72,7 @@ def per_account(database: Database, name: str, **params: Any) -> Callable[[], Ro
     """A deferred per-account query (``$nodes``), run over every account in batches, so no
     transaction aggregates the whole graph."""
     def read() -> Rows:
-        nodes = [r["node"] for r in database.fetch("refresh/account_nodes")]
+        nodes = database.fetch("refresh/account_nodes")[0]["nodes"]
         rows: Rows = []
         for start in range(0, len(nodes), BATCH_ACCOUNTS):
             rows.extend(database.fetch(name, nodes=nodes[start:start + BATCH_ACCOUNTS],
@@ -87,16 +87,19 @@ def start_inputs(database: Database, params: RefreshParams, since: str | None) -
     prefetch.start("graph", lambda: edges.read_graph(database, params, since))
     prefetch.start("previous_members", lambda: previous_members(database))
     prefetch.start("post_topics", query(database, "influence/post_topics", since=since))
+    if not params.influence:  # topic counts per account suffice
+        prefetch.start("topic_use", per_account(database, "refresh/topic_use", since=since))
+        return prefetch
+    # every (topic, engaged, engager) pair: the topic influence graphs need them
     prefetch.start("topic_engagement", per_account(database, "influence/topic_engagement",
                                                    since=since, kindWeights=params.kind_weights))
-    if params.influence:
-        prefetch.start("account_reach", query(database, "influence/account_reach", since=since))
-        if not edges.covers_audience(params):
-            prefetch.start("audience", query(database, "influence/audience", since=since))
-        prefetch.start("follow_bursts", per_account(database, "influence/follow_bursts"))
-        prefetch.start("calls_to_action", query(database, "influence/calls_to_action",
-                                                since=since, hours=params.mobilisation_hours))
-        prefetch.start("adoptions", query(database, "influence/adoptions"))
+    prefetch.start("account_reach", query(database, "influence/account_reach", since=since))
+    if not edges.covers_audience(params):
+        prefetch.start("audience", query(database, "influence/audience", since=since))
+    prefetch.start("follow_bursts", per_account(database, "influence/follow_bursts"))
+    prefetch.start("calls_to_action", query(database, "influence/calls_to_action",
+                                            since=since, hours=params.mobilisation_hours))
+    prefetch.start("adoptions", query(database, "influence/adoptions"))
     return prefetch
 
 

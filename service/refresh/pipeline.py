@@ -93,8 +93,10 @@ def run_stages(database: Database, params: RefreshParams, run_id: str,
             pairs = reads.take("graph")
             detection = communities.detection_of(found, ranks, pairs)
         with clock.stage("metrics"):
-            counts = topics.topic_counts(reads.take("post_topics"),
-                                         reads.take("topic_engagement"))
+            counts = (topics.topic_counts(reads.take("post_topics"),
+                                          reads.take("topic_engagement"))
+                      if params.influence else
+                      topics.topic_use(reads.take("post_topics"), reads.take("topic_use")))
             mapped = leaders.build_results(database, params, run_id, detection,
                                            reads.take("previous_members"), counts)
             search = None

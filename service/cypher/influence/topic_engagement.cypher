@@ -1,8 +1,10 @@
 // purpose: topic-tagged engagement in the window received by a batch of accounts (internal
-//          node ids), one row per engaged-with account with parallel lists (topic, engager,
-//          interactions, kind-weighted sum): topic affinity (what an account's engagers
+//          node ids): per engaged-with account, parallel lists (topic, engager,
+//          interactions, kind-weighted sum) for topic affinity (what an account's engagers
 //          respond to), community topics and the influence graphs of topic seed sets, from
-//          one read; grouped per account, so no transaction groups the whole graph
+//          one read; grouped per account, so no transaction groups the whole graph. One row
+//          per batch with a list per column (records cost the client more to decode than
+//          list elements)
 // params: nodes, since, kindWeights
 // mode: read
 UNWIND $nodes AS node
@@ -17,4 +19,5 @@ CALL (source) {
 }
 WITH source, topics, engagers, ns, ws
 WHERE size(topics) > 0
-RETURN source.id AS s, topics, engagers, ns, ws
+RETURN collect(source.id) AS s, collect(topics) AS topics, collect(engagers) AS engagers,
+       collect(ns) AS ns, collect(ws) AS ws

@@ -1,5 +1,7 @@
 // purpose: the outgoing engagement of a batch of accounts (internal node ids), one row per
-//          account with parallel lists, so the refresh reads the graph in bounded pieces:
+//          batch with a list per column (records cost the client more to decode than list
+//          elements) and per account parallel lists, so the refresh reads the graph in
+//          bounded pieces:
 //          targets and kind weights of its interactions (in the window, positive weight)
 //          and the targets of its follows (when follows count), and how many interactions
 //          it ever made (any kind, any time: none makes it a passive follower)
@@ -17,4 +19,6 @@ CALL (a) {
   WHERE $followWeight > 0
   RETURN collect(id(b)) AS followed
 }
-RETURN node, interacted, weights, followed, COUNT { (a)-[:INTERACTED]->() } AS interactedEver
+WITH node, interacted, weights, followed, COUNT { (a)-[:INTERACTED]->() } AS ever
+RETURN collect(node) AS nodes, collect(interacted) AS interacted, collect(weights) AS weights,
+       collect(followed) AS followed, collect(ever) AS interactedEver
