@@ -17,10 +17,12 @@ is :mod:`service.refresh.seeds`.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from .. import jsontext
 from ..cascade import Cascade, prefix_spreads
@@ -97,11 +99,21 @@ class InfluenceGraph:
     @classmethod
     def from_pairs(cls, pairs: list[tuple[str, str, int]]) -> InfluenceGraph:
         """From (source account, engager account, units) rows; nodes numbered by id."""
-        names = sorted({s for s, _, _ in pairs} | {t for _, t, _ in pairs})
-        number = {a: i for i, a in enumerate(names)}
-        return cls._sorted(names, np.array([number[s] for s, _, _ in pairs], dtype=np.int64),
-                           np.array([number[t] for _, t, _ in pairs], dtype=np.int64),
-                           np.array([w for _, _, w in pairs], dtype=np.int64))
+        return cls.from_columns([s for s, _, _ in pairs], [t for _, t, _ in pairs],
+                                np.array([w for _, _, w in pairs], dtype=np.int64))
+
+    @classmethod
+    def from_columns(cls, sources: Sequence[str] | np.ndarray,
+                     engagers: Sequence[str] | np.ndarray,
+                     units: np.ndarray) -> InfluenceGraph:
+        """From parallel columns (source account, engager account, units); nodes numbered
+        by id. Numbered with pandas (a pointer per row, not a dict and lists of ints)."""
+        ends = np.concatenate([np.asarray(sources, dtype=object),
+                               np.asarray(engagers, dtype=object)])
+        codes, names = pd.factorize(ends, sort=True)
+        n = len(sources)
+        return cls._sorted(names.tolist(), codes[:n].astype(np.int64),
+                           codes[n:].astype(np.int64), np.asarray(units, dtype=np.int64))
 
     @classmethod
     def _sorted(cls, names: list[str], src: np.ndarray, dst: np.ndarray,
@@ -163,7 +175,7 @@ class Job:
     """One seed set to compute: where CELF picks, and how its baselines are simulated."""
 
     scope: Scope
-    influence: InfluenceGraph
+    influence: InfluenceGraph | None  # None once projected: its arrays are on the server
     baseline: Baselines
     # run CELF on this already projected graph's INFLUENCES (nodes: its own numbering)
     # instead of projecting ``influence`` from its arrays
@@ -182,13 +194,16 @@ class TopicGraphs:
 
     def _graph(self, topic: str) -> tuple[InfluenceGraph, Cascade, Baselines] | None:
         if topic not in self.built:
-            # pairs under one unit dropped, weights rounded half up (as for the whole graph)
-            pairs = [(s, t, int(w + 0.5)) for s, t, w in self.by_topic.get(topic, ())
-                     if w >= 1]
-            if not pairs:
+            rows = self.by_topic.get(topic, [])
+            weight = np.fromiter((w for _, _, w in rows), dtype=np.float64, count=len(rows))
+            keep = weight >= 1  # pairs under one unit dropped, weights rounded half up
+            if not keep.any():
                 self.built[topic] = None
             else:
-                graph = InfluenceGraph.from_pairs(pairs)
+                graph = InfluenceGraph.from_columns(
+                    np.array([s for s, _, _ in rows], dtype=object)[keep],
+                    np.array([t for _, t, _ in rows], dtype=object)[keep],
+                    np.floor(weight[keep] + 0.5))
                 runs = int(celf_config(self.params, len(graph.names))["monteCarloSimulations"])
                 self.built[topic] = (
                     graph, graph.cascade(self.params.propagation_probability),

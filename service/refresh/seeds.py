@@ -67,15 +67,20 @@ class SeedSearch:
 
     def _plan(self, communities: CommunityResult, topics: TopicCounts,
               projected: str) -> tuple[list[Job], list[Future[list[tuple[str, float]]]]]:
-        """Plan the jobs and queue their CELF runs (two at a time on the server)."""
+        """Plan the jobs, queueing each CELF run as soon as its job is planned (two at a
+        time on the server, one while this plans)."""
         started = time.perf_counter()
-        jobs = plan_jobs(self.params, communities, topics, projected)
+        jobs: list[Job] = []
+        futures: list[Future[list[tuple[str, float]]]] = []
+        for n, job in enumerate(plan_jobs(self.params, communities, topics, projected)):
+            assert job.influence is not None  # a planned job is not projected yet
+            config = celf_config(self.params, len(job.influence.names))
+            jobs.append(job)
+            futures.append(self.pool.submit(seed_job, self.database,
+                                            f"cm-influence-{self.run_id}-{n}", config, job,
+                                            communities.detection))
         self.clock.add("inputs", time.perf_counter() - started)
-        return jobs, [self.pool.submit(seed_job, self.database,
-                                       f"cm-influence-{self.run_id}-{n}",
-                                       celf_config(self.params, len(job.influence.names)),
-                                       job, communities.detection)
-                      for n, job in enumerate(jobs)]
+        return jobs, futures
 
     def finish(self, influence: InfluenceResult) -> dict[str, Any]:
         """Wait for each CELF result in turn, simulate it and its baselines, write the seed
@@ -125,13 +130,14 @@ def started(database: Database, params: RefreshParams, run_id: str,
 
 
 def plan_jobs(params: RefreshParams, communities: CommunityResult, topics: TopicCounts,
-              projected: str) -> list[Job]:
+              projected: str) -> Iterator[Job]:
     """Every seed set to compute, in order: all (CELF on the ``projected`` graph), the top
-    topics, then each large community and its own top topics (pure)."""
+    topics, then each large community and its own top topics (pure; one at a time, so a
+    job can run, and release its graph, while the next is planned)."""
     accounts = communities.accounts
     whole = InfluenceGraph.from_engagement(accounts, communities.detection.engagement)
     if not len(whole.src):
-        return []
+        return
     cascade = whole.cascade(params.propagation_probability)
     pagerank = communities.detection.pagerank
     baseline = Baselines(
@@ -139,13 +145,13 @@ def plan_jobs(params: RefreshParams, communities: CommunityResult, topics: Topic
         pagerank={a: round(float(pagerank[i]), 9) for i, a in enumerate(accounts)},
         runs=int(celf_config(params, len(accounts))["monteCarloSimulations"]),
         seed=params.random_seed)
-    jobs = [Job(Scope(SCOPE_ALL, params.max_seeds, accounts, cascade), whole, baseline,
-                projected)]
+    yield Job(Scope(SCOPE_ALL, params.max_seeds, accounts, cascade), whole, baseline,
+              projected)
     topic_graphs = TopicGraphs(params, baseline, topics.pairs)
     for topic in seed_topics(topics.engagement, params.seed_topics):
         job = topic_graphs.job(TOPIC_PREFIX + topic, topic, min(TOPIC_SEEDS, params.max_seeds))
         if job is not None:
-            jobs.append(job)
+            yield job
     k_comm = min(COMMUNITY_SEEDS, params.max_seeds)
     labels, ids = communities.partition.labels, communities.partition.ids
     for c, size in enumerate(communities.sizes[:COMMUNITY_SCOPES]):
@@ -154,14 +160,12 @@ def plan_jobs(params: RefreshParams, communities: CommunityResult, topics: Topic
         members = [accounts[i] for i in np.flatnonzero(labels == c).tolist()]
         # the community's own influence graph (CELF picks inside it); spreads are
         # simulated on the whole graph, spill-over to other communities included
-        jobs.append(Job(Scope(ids[c], k_comm, members, cascade), whole.subgraph(members),
-                        baseline))
+        yield Job(Scope(ids[c], k_comm, members, cascade), whole.subgraph(members), baseline)
         # and for its own top topics: CELF among its members on that topic's graph
         for topic in seed_topics(communities.community_topics.get(c, {}), COMMUNITY_TOPICS):
             job = topic_graphs.job(f"{ids[c]}/{TOPIC_PREFIX}{topic}", topic, k_comm, members)
             if job is not None:
-                jobs.append(job)
-    return jobs
+                yield job
 
 
 def seed_job(database: Database, graph: str, config: dict[str, Any], job: Job,
@@ -169,8 +173,8 @@ def seed_job(database: Database, graph: str, config: dict[str, Any], job: Job,
     """Project the job's influence graph, run CELF for its k seeds, drop the projection
     (or run CELF on the refresh's own projection): (account, marginal spread) in greedy
     order."""
-    influence = job.influence
-    if not len(influence.src):
+    influence, job.influence = job.influence, None  # the arrays are not needed after this
+    if influence is None or not len(influence.src):
         return []
     if job.projected is not None:
         nodes = len(detection.accounts)
