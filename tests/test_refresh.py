@@ -26,7 +26,7 @@ from service.cli import main
 from service.db import Database
 from service.loading import WriteResult, prepare_row, write_batch
 from service.refresh import communities as communities_stage
-from service.refresh import leaders, write
+from service.refresh import edges, inputs, leaders, topics, write
 from service.refresh.params import RefreshParams
 from service.refresh.pipeline import run_refresh
 from service.refresh.runs import (
@@ -607,3 +607,36 @@ def test_retention_prunes_older_runs(clean_db: Database) -> None:
     assert kept["communities"] == 2 and kept["members"] == 10 and kept["maps"] >= 1
     assert run_record(clean_db, second.run_id).get("prunedAt") is None
     assert serving(clean_db) == second.run_id
+
+
+def test_topic_counts_read_with_the_pair_list_match_their_own_reads(clean_db: Database) -> None:
+    """The topics read with the pair list give exactly the counts and pairs of the separate
+    topic reads; with a kind weighted 0 the refresh falls back to those reads, so the
+    zero-weight interactions' topics still count."""
+    load_two_cliques(clean_db)
+    load_mutual(clean_db, [("a0", "b1"), ("a1", "a2")], kind="reply", topics=["alpha", "gamma"])
+    load_mutual(clean_db, [("b2", "b3")], kind="share", topics=["beta"])
+    posts = clean_db.fetch("influence/post_topics", since=None)
+    params = RefreshParams()
+    graph = edges.read_graph(clean_db, params, None)
+    assert graph.tagged is not None
+    tagged = topics.from_tagged(posts, graph.tagged, graph.accounts, True)
+    engagement = inputs.per_account(clean_db, "influence/topic_engagement", since=None,
+                                    kindWeights=params.kind_weights)()
+    separate = topics.topic_counts(posts, engagement)
+    used = topics.topic_use(posts, inputs.per_account(clean_db, "refresh/topic_use",
+                                                      since=None)())
+    for counts in (separate, used):
+        assert (tagged.received, tagged.made, tagged.engagement) == (
+            counts.received, counts.made, counts.engagement)
+    assert {t: sorted(p) for t, p in tagged.pairs.items()} == {
+        t: sorted(p) for t, p in separate.pairs.items()}
+    assert tagged.received["a0"] == {"alpha": 5, "gamma": 1} and tagged.engagement["gamma"] == 4
+    no_shares = RefreshParams(kind_weights={**params.kind_weights, "share": 0.0})
+    assert edges.read_graph(clean_db, no_shares, None).tagged is None
+    reads = inputs.start_inputs(clean_db, no_shares, None)
+    try:
+        fallback = inputs.topic_counts(reads, reads.take("graph"), no_shares)
+    finally:
+        reads.close()
+    assert fallback.received == tagged.received and fallback.pairs.keys() == tagged.pairs.keys()

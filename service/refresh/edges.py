@@ -20,6 +20,7 @@ import numpy as np
 from ..analytics import Edges, FloatArray, IntArray
 from ..db import Database
 from .params import RefreshParams
+from .topics import Tagged
 
 BATCH_ACCOUNTS = 20_000  # accounts per read transaction
 
@@ -38,6 +39,7 @@ class EngagementGraph:
     engagement: Edges
     follows: tuple[IntArray, IntArray]  # (follower, followee) pairs read (follow_weight > 0)
     interacted_ever: IntArray  # per node: interactions it ever made (any kind, any time)
+    tagged: Tagged | None  # the interactions' topics (None: read separately, see carries_topics)
 
     def index_of(self, node_ids: IntArray) -> IntArray:
         """Node indices of Neo4j internal ids (as GDS streams return them; -1: unknown)."""
@@ -55,24 +57,36 @@ def read_graph(database: Database, params: RefreshParams, since: str | None) -> 
     follows: list[tuple[IntArray, IntArray]] = []
     n = len(accounts)
     ever = np.zeros(n, dtype=np.int64)
+    tagged = Tagged() if carries_topics(params) else None
     for batch in read_batches(database, params, since, node_ids):
         src = lookup.index(np.array(batch["nodes"], dtype=np.int64))
         inter.append(pairs_of(src, batch["interacted"], lookup, batch["weights"]))
         follows.append(pairs_of(src, batch["followed"], lookup)[:2])
         ever[src] = batch["interactedEver"]
+        if tagged is not None:
+            tagged.add(*pairs_of(src, batch["tagged"], lookup, batch["taggedWeights"],
+                                 keep_all=True),
+                       [tags for per_account in batch["tags"] for tags in per_account])
     engagement = aggregate(n, *concat3(inter))
     follow_src, follow_dst = concat2(follows)
     follow_w = np.full(len(follow_src), float(params.follow_weight))
     edges = aggregate(n, np.concatenate([engagement.src, follow_src]),
                       np.concatenate([engagement.dst, follow_dst]),
                       np.concatenate([engagement.w, follow_w]))
-    return EngagementGraph(accounts, node_ids, edges, engagement, (follow_src, follow_dst), ever)
+    return EngagementGraph(accounts, node_ids, edges, engagement, (follow_src, follow_dst), ever,
+                           tagged)
+
+
+def carries_topics(params: RefreshParams) -> bool:
+    """Whether the pair list's interactions are every interaction in the window (no kind
+    is weighted 0), so the topic counts can come from the same read."""
+    return all(w > 0 for w in params.kind_weights.values())
 
 
 def covers_audience(params: RefreshParams) -> bool:
     """Whether the pair list holds every follow and every windowed interaction, so audience
     evidence can be counted from it (follows count, and no kind is weighted 0)."""
-    return params.follow_weight > 0 and all(w > 0 for w in params.kind_weights.values())
+    return params.follow_weight > 0 and carries_topics(params)
 
 
 def audience(graph: EngagementGraph) -> list[dict[str, Any]]:
@@ -98,7 +112,8 @@ def read_batches(database: Database, params: RefreshParams, since: str | None,
         yield database.fetch("refresh/engagement_out",
                              nodes=node_ids[start:start + BATCH_ACCOUNTS].tolist(),
                              kindWeights=params.kind_weights,
-                             followWeight=params.follow_weight, since=since)[0]
+                             followWeight=params.follow_weight, since=since,
+                             topics=carries_topics(params))[0]
 
 
 class NodeLookup:
@@ -117,14 +132,18 @@ class NodeLookup:
 
 
 def pairs_of(src: IntArray, targets: list[list[int]], lookup: NodeLookup,
-             weights: list[list[float]] | None = None) -> tuple[IntArray, IntArray, FloatArray]:
-    """Flatten per-source target lists into (src, dst, weight) arrays."""
+             weights: list[list[float]] | None = None,
+             keep_all: bool = False) -> tuple[IntArray, IntArray, FloatArray]:
+    """Flatten per-source target lists into (src, dst, weight) arrays (pairs with an end
+    that is not analysed left out, or with ``keep_all`` kept as -1)."""
     lengths = np.fromiter((len(t) for t in targets), dtype=np.int64, count=len(targets))
     total = int(lengths.sum())
     dst = lookup.index(np.fromiter(chain.from_iterable(targets), dtype=np.int64, count=total))
     w = (np.fromiter(chain.from_iterable(weights), dtype=np.float64, count=total)
          if weights is not None else np.ones(total))
     s = np.repeat(src, lengths)
+    if keep_all:
+        return s, dst, w
     keep = (dst >= 0) & (s >= 0)
     return s[keep], dst[keep], w[keep]
 

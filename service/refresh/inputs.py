@@ -18,9 +18,10 @@ from typing import Any
 
 from ..db import Database
 from ..timing import Clock
-from . import edges
+from . import edges, topics
 from .params import RefreshParams
 from .runs import current_run
+from .topics import TopicCounts
 
 Rows = list[dict[str, Any]]
 
@@ -87,12 +88,16 @@ def start_inputs(database: Database, params: RefreshParams, since: str | None) -
     prefetch.start("graph", lambda: edges.read_graph(database, params, since))
     prefetch.start("previous_members", lambda: previous_members(database))
     prefetch.start("post_topics", query(database, "influence/post_topics", since=since))
-    if not params.influence:  # topic counts per account suffice
-        prefetch.start("topic_use", per_account(database, "refresh/topic_use", since=since))
+    if not edges.carries_topics(params):  # else the pair list reads the topics too
+        if params.influence:  # every (topic, engaged, engager): the topic influence graphs
+            prefetch.start("topic_engagement", per_account(
+                database, "influence/topic_engagement", since=since,
+                kindWeights=params.kind_weights))
+        else:  # topic counts per account suffice
+            prefetch.start("topic_use", per_account(database, "refresh/topic_use",
+                                                    since=since))
+    if not params.influence:
         return prefetch
-    # every (topic, engaged, engager) pair: the topic influence graphs need them
-    prefetch.start("topic_engagement", per_account(database, "influence/topic_engagement",
-                                                   since=since, kindWeights=params.kind_weights))
     prefetch.start("account_reach", query(database, "influence/account_reach", since=since))
     if not edges.covers_audience(params):
         prefetch.start("audience", query(database, "influence/audience", since=since))
@@ -111,3 +116,15 @@ def previous_members(database: Database) -> dict[str, set[str]]:
     return {row["community"]: set(row["accounts"])
             for row in database.fetch("refresh/previous_membership", runId=cur["runId"])
             if row["accounts"]}
+
+
+def topic_counts(reads: Prefetch, graph: edges.EngagementGraph,
+                 params: RefreshParams) -> TopicCounts:
+    """The run's topic counts: from the topics read with the pair list, or (some kind
+    weighted 0, so the pair list lacks interactions) from a read of their own."""
+    posts = reads.take("post_topics")
+    if graph.tagged is not None:
+        return topics.from_tagged(posts, graph.tagged, graph.accounts, params.influence)
+    if params.influence:
+        return topics.topic_counts(posts, reads.take("topic_engagement"))
+    return topics.topic_use(posts, reads.take("topic_use"))

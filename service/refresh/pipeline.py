@@ -28,7 +28,7 @@ from typing import Any
 
 from ..db import Database
 from ..timing import Clock
-from . import communities, influence, inputs, leaders, projection, runs, seeds, topics, write
+from . import communities, influence, inputs, leaders, projection, runs, seeds, write
 from .params import RefreshParams
 from .runs import RunResult
 
@@ -93,10 +93,7 @@ def run_stages(database: Database, params: RefreshParams, run_id: str,
             pairs = reads.take("graph")
             detection = communities.detection_of(found, ranks, pairs)
         with clock.stage("metrics"):
-            counts = (topics.topic_counts(reads.take("post_topics"),
-                                          reads.take("topic_engagement"))
-                      if params.influence else
-                      topics.topic_use(reads.take("post_topics"), reads.take("topic_use")))
+            counts = inputs.topic_counts(reads, pairs, params)
             mapped = leaders.build_results(database, params, run_id, detection,
                                            reads.take("previous_members"), counts)
             search = None

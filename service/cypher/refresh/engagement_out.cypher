@@ -4,21 +4,30 @@
 //          bounded pieces:
 //          targets and kind weights of its interactions (in the window, positive weight)
 //          and the targets of its follows (when follows count), and how many interactions
-//          it ever made (any kind, any time: none makes it a passive follower)
-// params: nodes, kindWeights, followWeight, since
+//          it ever made (any kind, any time: none makes it a passive follower). With
+//          $topics, also the interactions among those that carry topics (target, kind
+//          weight, topics): the refresh's topic counts, without reading them again
+// params: nodes, kindWeights, followWeight, since, topics
 // mode: read
 UNWIND $nodes AS node
 MATCH (a:Account) WHERE id(a) = node
 CALL (a) {
   OPTIONAL MATCH (a)-[r:INTERACTED]->(b:Account)
   WHERE $kindWeights[r.kind] > 0 AND ($since IS NULL OR r.at >= datetime($since))
-  RETURN collect(id(b)) AS interacted, collect(toFloat($kindWeights[r.kind])) AS weights
+  WITH b, toFloat($kindWeights[r.kind]) AS w, CASE WHEN $topics THEN r.topics END AS tags
+  // collect() skips nulls: the tagged lists hold the interactions with topics only
+  RETURN collect(id(b)) AS interacted, collect(w) AS weights,
+         collect(CASE WHEN tags IS NOT NULL THEN id(b) END) AS tagged,
+         collect(CASE WHEN tags IS NOT NULL THEN w END) AS taggedWeights,
+         collect(tags) AS tags
 }
 CALL (a) {
   OPTIONAL MATCH (a)-[:FOLLOWS]->(b:Account)
   WHERE $followWeight > 0
   RETURN collect(id(b)) AS followed
 }
-WITH node, interacted, weights, followed, COUNT { (a)-[:INTERACTED]->() } AS ever
+WITH node, interacted, weights, tagged, taggedWeights, tags, followed,
+     COUNT { (a)-[:INTERACTED]->() } AS ever
 RETURN collect(node) AS nodes, collect(interacted) AS interacted, collect(weights) AS weights,
-       collect(followed) AS followed, collect(ever) AS interactedEver
+       collect(tagged) AS tagged, collect(taggedWeights) AS taggedWeights,
+       collect(tags) AS tags, collect(followed) AS followed, collect(ever) AS interactedEver
