@@ -1,11 +1,11 @@
 """Topic counts of a refresh (pure): per account, per community and over everyone.
 
-One pass over posts per topic (``influence/post_topics``) and topic-tagged engagement
-feeds community labels, topic affinity and the topic seed sets alike. With influence,
-the engagement read is ``influence/topic_engagement`` (per engaged-with account, parallel
-lists of topics, engagers, counts and kind-weighted sums: the topic influence graphs need
-every pair); without, ``refresh/topic_use`` (per account, topic
-counts received and made, summed on the server), since only the counts are used. An
+Posts per topic (``influence/post_topics``) and topic-tagged engagement feed community
+labels, topic affinity and the topic seed sets alike. The engagement normally comes with
+the pair list (:class:`Tagged`, grouped by :func:`from_tagged`); only when a kind is
+weighted 0 (the pair list then lacks those interactions) is it read on its own:
+``influence/topic_engagement`` with influence (the topic influence graphs need every
+pair), ``refresh/topic_use`` without (counts summed per account on the server). An
 interaction counts for both its ends, a post for its author.
 """
 
