@@ -6,13 +6,15 @@
 //          and the targets of its follows (when follows count), and how many interactions
 //          it ever made (any kind, any time: none makes it a passive follower). With
 //          $topics, also the interactions among those that carry topics (target, kind
-//          weight, topics): the refresh's topic counts, without reading them again
+//          weight, topics): the refresh's topic counts, without reading them again.
+//          Targets are not label-checked, as in refresh/project_engagement (both ends of
+//          FOLLOWS and INTERACTED are accounts)
 // params: nodes, kindWeights, followWeight, since, topics
 // mode: read
 UNWIND $nodes AS node
 MATCH (a:Account) WHERE id(a) = node
 CALL (a) {
-  OPTIONAL MATCH (a)-[r:INTERACTED]->(b:Account)
+  OPTIONAL MATCH (a)-[r:INTERACTED]->(b)
   WHERE $kindWeights[r.kind] > 0 AND ($since IS NULL OR r.at >= datetime($since))
   WITH b, toFloat($kindWeights[r.kind]) AS w, CASE WHEN $topics THEN r.topics END AS tags
   // collect() skips nulls: the tagged lists hold the interactions with topics only
@@ -22,7 +24,7 @@ CALL (a) {
          collect(tags) AS tags
 }
 CALL (a) {
-  OPTIONAL MATCH (a)-[:FOLLOWS]->(b:Account)
+  OPTIONAL MATCH (a)-[:FOLLOWS]->(b)
   WHERE $followWeight > 0
   RETURN collect(id(b)) AS followed
 }
