@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from .analytics import distinct
+
 
 class Cascade:
     """Independent cascade on a multigraph: each parallel unit is one trial with prob p.
@@ -95,7 +97,7 @@ class Cascade:
                 break
             edge_idx = np.repeat(ends - lengths.cumsum(), lengths) + np.arange(total)
             hit = rng.random(total) < self.prob[edge_idx]
-            targets = np.unique(self.dst[edge_idx[hit]])
+            targets = distinct(self.dst[edge_idx[hit]])
             targets = targets[~active[targets]]
             active[targets] = True
             count += len(targets)

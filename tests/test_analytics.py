@@ -18,6 +18,8 @@ from service.analytics import (
     LEADER_WEIGHTS,
     Edges,
     compact,
+    distinct,
+    group_sums,
     leader_components,
     links,
     match_identities,
@@ -148,6 +150,22 @@ def test_tightness_of_sparse_group_and_unclustered_node() -> None:
     assert out[0]["conductance"] == pytest.approx(1.0)
 
 
+# ---------------------------------------------------------------------------- array helpers
+
+
+def test_distinct_and_group_sums_match_numpy_unique() -> None:
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, 50, 1_000).astype(np.int64)
+    weights = rng.random(1_000)
+    assert distinct(keys).tolist() == np.unique(keys).tolist()
+    found, sums = group_sums(keys, weights)
+    expected, inverse = np.unique(keys, return_inverse=True)
+    assert found.tolist() == expected.tolist()
+    assert sums == pytest.approx(np.bincount(inverse, weights=weights))
+    empty = np.zeros(0, dtype=np.int64)
+    assert distinct(empty).tolist() == [] and group_sums(empty, np.zeros(0))[0].tolist() == []
+
+
 # ---------------------------------------------------------------------------- participation
 
 
@@ -155,7 +173,8 @@ def test_participation_of_bridge_and_interior_nodes() -> None:
     # triangles {0,1,2} and {3,4,5}, bridge 2-3 (weight 1), node 6 isolated
     edges = edges_of(clique_pair(3))
     labels = np.array([0, 0, 0, 1, 1, 1, 2], dtype=np.int64)
-    p, k_i, by_comm = participation(edges, labels)
+    part = participation(edges, labels)
+    p, k_i = part.coefficient, part.incident_weight
     # node 2: weight 2 to its own group, 1 to the other: 1 - (2/3)^2 - (1/3)^2 = 4/9
     assert p[2] == pytest.approx(4 / 9) and p[3] == pytest.approx(4 / 9)
     assert p[2] > 0
@@ -163,16 +182,18 @@ def test_participation_of_bridge_and_interior_nodes() -> None:
         assert p[interior] == pytest.approx(0.0)
     assert p[6] == 0.0  # no engagement at all
     assert k_i.tolist() == pytest.approx([2, 2, 3, 3, 2, 2, 0])
-    assert dict(by_comm[2]) == pytest.approx({0: 2.0, 1: 1.0})
-    assert dict(by_comm[0]) == pytest.approx({0: 2.0})
+    assert part.by_community(2) == pytest.approx({0: 2.0, 1: 1.0})
+    assert part.by_community(0) == pytest.approx({0: 2.0})
+    assert part.by_community(6) == {}
+    assert part.community_counts().tolist() == [1, 1, 2, 2, 1, 1, 0]
 
 
 def test_participation_counts_each_unclustered_neighbour_as_its_own_group() -> None:
     # star: 0 linked to the unclustered 1, 2 and 3, each a group of its own
     edges = edges_of([(0, 1), (0, 2), (0, 3)])
-    p, _, by_comm = participation(edges, np.array([0, -1, -1, -1], dtype=np.int64))
-    assert p[0] == pytest.approx(1 - 3 * (1 / 3) ** 2)
-    assert dict(by_comm[0]) == {}  # unclustered neighbours are no community
+    part = participation(edges, np.array([0, -1, -1, -1], dtype=np.int64))
+    assert part.coefficient[0] == pytest.approx(1 - 3 * (1 / 3) ** 2)
+    assert part.by_community(0) == {}  # unclustered neighbours are no community
 
 
 # ---------------------------------------------------------------------------- leaders

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..analytics import Edges, FloatArray, IntArray
+from ..analytics import Edges, FloatArray, IntArray, distinct
 from ..db import Database
 from .edges import EngagementGraph
 from .params import RefreshParams
@@ -125,7 +125,7 @@ def detection_of(chosen: Found, ranks: pd.DataFrame, graph: EngagementGraph) -> 
     """The GDS answers aligned on the engagement graph's node index (pure)."""
     found, n = chosen.frame, len(graph.accounts)
     at = graph.index_of(found["nodeId"].to_numpy(dtype=np.int64))
-    if len(found) != n or (at < 0).any() or len(np.unique(at)) != n:
+    if len(found) != n or (at < 0).any() or len(distinct(at)) != n:
         raise RuntimeError(f"the projection ({len(found)} nodes) and the engagement read "
                            f"({n} accounts) disagree: did the data change meanwhile?")
     communities = np.zeros(n, dtype=np.int64)

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..analytics import Edges, FloatArray, IntArray
+from ..analytics import Edges, FloatArray, IntArray, distinct
 from ..influence import AccountEvidence, TopicEvidence
 from .leaders import CommunityResult
 from .topics import TopicCounts
@@ -158,7 +158,7 @@ def community_life(engagement: Edges, recip: Reciprocity, labels: IntArray,
     src, dst, w = engagement.src, engagement.dst, engagement.w
     inside = (labels[src] == labels[dst]) & (labels[src] >= 0)
     open_ = inside & ~recip.engages(dst, src)
-    active = np.bincount(labels[np.unique(src[inside])], minlength=k)
+    active = np.bincount(labels[distinct(src[inside])], minlength=k)
     weight = np.bincount(labels[src[inside]], weights=w[inside], minlength=k)
     independent = np.bincount(labels[src[open_]], weights=w[open_], minlength=k)
     return tuple(np.append(x.astype(np.float64), 0.0)  # type: ignore[return-value]

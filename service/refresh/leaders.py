@@ -10,6 +10,7 @@ community id counter); the rest is pure.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,9 +44,7 @@ class Ranking:
     leader_rank: IntArray  # rank within the node's community (0 = unclustered)
     leaders: dict[int, list[int]]
     brokers: dict[int, list[int]]
-    participation: FloatArray
-    incident_weight: FloatArray
-    by_community: dict[int, dict[int, float]]
+    participation: analytics.Participation
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,6 @@ class CommunityResult:
     sizes: list[int]
     community_topics: dict[int, Counter[str]]
     communities: list[dict[str, Any]]  # :Community rows
-    members: list[dict[str, Any]]  # MEMBER_OF rows
     levels: list[dict[str, Any]]  # :MapLevel rows
     metrics: dict[str, Any]
 
@@ -67,6 +65,11 @@ class CommunityResult:
     def accounts(self) -> list[str]:
         """Node index -> account id."""
         return self.detection.accounts
+
+    def members(self) -> Iterator[dict[str, Any]]:
+        """The MEMBER_OF rows, built as they are drawn (the write stage draws them while
+        the server writes the batch before)."""
+        return member_rows(self.run_id, self.detection, self.partition, self.ranking)
 
 
 def build_results(database: Database, params: RefreshParams, run_id: str, detection: Detection,
@@ -92,7 +95,7 @@ def build_results(database: Database, params: RefreshParams, run_id: str, detect
     return CommunityResult(
         run_id=run_id, detection=detection, partition=partition, ranking=ranking,
         sizes=[int(t["size"]) for t in tight], community_topics=dict(comm_topics),
-        communities=communities, members=member_rows(run_id, detection, partition, ranking),
+        communities=communities,
         levels=levels, metrics=run_metrics(params, detection, partition, len(levels)))
 
 
@@ -127,22 +130,42 @@ def fetch_handles(database: Database, ids: list[str]) -> dict[str, str | None]:
 
 
 def rank_members(detection: Detection, partition: Partition) -> Ranking:
-    """Leader score and rank of every member; the top leaders and brokers per community."""
-    accounts, labels = detection.accounts, partition.labels
+    """Leader score and rank of every member; the top leaders and brokers per community
+    (ties broken by account id)."""
+    labels = partition.labels
     comp = analytics.leader_components(detection.engagement, labels, detection.pagerank)
-    part, k_i, by_comm = analytics.participation(detection.edges, labels)
+    part = analytics.participation(detection.edges, labels)
+    by_id = name_order(detection.accounts)
+    order = np.lexsort((by_id, -comp["score"], labels))  # per community, best first
+    order = order[labels[order] >= 0]
+    first = np.searchsorted(labels[order], labels[order])  # where each one's community starts
     leader_rank = np.zeros(len(labels), dtype=np.int64)
-    leaders: dict[int, list[int]] = {}
-    brokers: dict[int, list[int]] = {}
-    for c, idx in partition.members.items():
-        order = sorted(idx, key=lambda i: (-comp["score"][i], accounts[i]))
-        for rank, i in enumerate(order, start=1):
-            leader_rank[i] = rank
-        leaders[c] = order[: analytics.LEADERS_PER_COMMUNITY]
-        bridging = [i for i in idx if part[i] > 0 and len(by_comm[i]) > 1]
-        bridging.sort(key=lambda i: (-part[i] * np.log1p(k_i[i]), accounts[i]))
-        brokers[c] = bridging[: analytics.BROKERS_PER_COMMUNITY]
-    return Ranking(comp, leader_rank, leaders, brokers, part, k_i, dict(by_comm))
+    leader_rank[order] = np.arange(len(order)) - first + 1
+    bridging = (part.coefficient > 0) & (part.community_counts() > 1) & (labels >= 0)
+    broker_score = part.coefficient * np.log1p(part.incident_weight)
+    candidates = np.lexsort((by_id, -broker_score, labels))
+    candidates = candidates[bridging[candidates]]
+    return Ranking(comp, leader_rank,
+                   top_per_community(order, labels, partition, analytics.LEADERS_PER_COMMUNITY),
+                   top_per_community(candidates, labels, partition,
+                                     analytics.BROKERS_PER_COMMUNITY), part)
+
+
+def name_order(accounts: list[str]) -> IntArray:
+    """Each account's position in account-id order."""
+    position = np.empty(len(accounts), dtype=np.int64)
+    position[sorted(range(len(accounts)), key=accounts.__getitem__)] = np.arange(len(accounts))
+    return position
+
+
+def top_per_community(order: IntArray, labels: IntArray, partition: Partition,
+                      limit: int) -> dict[int, list[int]]:
+    """The first ``limit`` nodes of each community in ``order`` (grouped by community)."""
+    ordered = labels[order]
+    starts = np.searchsorted(ordered, np.arange(partition.k))
+    ends = np.minimum(np.searchsorted(ordered, np.arange(partition.k), side="right"),
+                      starts + limit)
+    return {c: order[starts[c]:ends[c]].tolist() for c in partition.members}
 
 
 def leader_json(i: int, accounts: list[str], ranking: Ranking,
@@ -160,10 +183,11 @@ def leader_json(i: int, accounts: list[str], ranking: Ranking,
 def broker_json(i: int, accounts: list[str], ranking: Ranking, ids: dict[int, str],
                 handles: dict[str, str | None]) -> dict[str, Any]:
     """A broker: participation and the (up to three) communities it bridges most."""
-    k_i = float(ranking.incident_weight[i])
-    spans = sorted(ranking.by_community[i].items(), key=lambda x: -x[1])[:3]
+    part = ranking.participation
+    k_i = float(part.incident_weight[i])
+    spans = sorted(part.by_community(i).items(), key=lambda x: -x[1])[:3]
     return {"id": accounts[i], "handle": handles.get(accounts[i]),
-            "participation": round(float(ranking.participation[i]), 4),
+            "participation": round(float(part.coefficient[i]), 4),
             "engagement_weight": round(k_i, 2),
             "bridges": [{"community_id": ids[c], "share": round(w / k_i, 3)}
                         for c, w in spans]}
@@ -200,14 +224,13 @@ def community_rows(run_id: str, detection: Detection, partition: Partition, rank
 
 
 def member_rows(run_id: str, detection: Detection, partition: Partition,
-                ranking: Ranking) -> list[dict[str, Any]]:
+                ranking: Ranking) -> Iterator[dict[str, Any]]:
     """One MEMBER_OF row per clustered account, with its leader scores."""
     comp, pr = ranking.components, detection.pagerank
-    rows = []
     for c, idx in partition.members.items():
         key = f"{run_id}:{partition.ids[c]}"
         for i in idx:
-            rows.append({
+            yield {
                 "key": key, "account": detection.accounts[i], "node": int(detection.node_ids[i]),
                 "leaderScore": round(float(comp["score"][i]), 5),
                 "leaderRank": int(ranking.leader_rank[i]),
@@ -215,9 +238,8 @@ def member_rows(run_id: str, detection: Detection, partition: Partition,
                 "communityShare": round(float(comp["community_share"][i]), 5),
                 "reach": round(float(comp["reach"][i]), 5),
                 "pagerank": round(float(pr[i]), 6),
-                "participation": round(float(ranking.participation[i]), 5),
-            })
-    return rows
+                "participation": round(float(ranking.participation.coefficient[i]), 5),
+            }
 
 
 def level_rows(run_id: str, detection: Detection, partition: Partition,

@@ -78,7 +78,7 @@ def write_results(database: Database, run_id: str, result: CommunityResult) -> N
     """Write communities, memberships and maps in batches (invisible until the switch)."""
     database.execute("refresh/write_communities", rows=result.communities)
     with BatchWriter(database) as writer:
-        for batch in batches(result.members):
+        for batch in batches(result.members()):
             writer.execute("refresh/write_members", groups=by_community(batch), runId=run_id)
     database.execute("refresh/write_map_levels", rows=result.levels)
 
