@@ -11,7 +11,7 @@ import pytest
 from neo4j.exceptions import ConstraintError
 
 from service.db import Database
-from service.refresh.write import WRITE_BATCH, BatchWriter, batches
+from service.refresh.write import WRITE_BATCH, BatchWriter, batches, lanes
 
 
 def metrics_rows(n: int, run_id: str = "r-writer") -> Iterator[dict[str, Any]]:
@@ -24,6 +24,22 @@ def count(db: Database, run_id: str) -> int:
         record = session.run("MATCH (m:AccountMetrics {runId: $runId}) RETURN count(m) AS n",
                              runId=run_id).single()
     return int(record["n"]) if record else 0
+
+
+def test_lanes_keep_each_community_on_one_writer_and_every_row() -> None:
+    sizes = {"c1": 7, "c2": 3, "c3": 3, "c4": 1}
+    rows = [{"key": key, "n": i} for key, size in sizes.items() for i in range(size)]
+    out = list(lanes(rows, count=2, size=4))
+    assert all(1 <= len(batch) <= 4 for _, batch in out)
+    assert sorted((r["key"], r["n"]) for _, b in out for r in b) == \
+        sorted((r["key"], r["n"]) for r in rows)
+    lane_of: dict[str, set[int]] = {}
+    for lane, batch in out:
+        for row in batch:
+            lane_of.setdefault(row["key"], set()).add(lane)
+    assert all(len(found) == 1 for found in lane_of.values())
+    load = [sum(len(b) for lane, b in out if lane == i) for i in (0, 1)]
+    assert load == [7, 7]  # c1 alone on one writer, c2 + c3 + c4 on the other
 
 
 def test_batches_draw_rows_lazily() -> None:
