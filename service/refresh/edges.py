@@ -16,6 +16,7 @@ from itertools import chain
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ..analytics import Edges, FloatArray, IntArray
 from ..db import Database
@@ -94,14 +95,23 @@ def audience(graph: EngagementGraph) -> list[dict[str, Any]]:
     passive followers (who never interacted with anyone) — as ``influence/audience``."""
     n = len(graph.accounts)
     src, dst = graph.follows
-    engaged = np.isin(src * np.int64(n) + dst,
-                      graph.engagement.src * np.int64(n) + graph.engagement.dst)
+    engaged = contains(graph.engagement.src * np.int64(n) + graph.engagement.dst,
+                       src * np.int64(n) + dst)
     passive = graph.interacted_ever[src] == 0
     counts = [np.bincount(dst[mask], minlength=n) for mask in
               (np.ones(len(src), dtype=bool), engaged, passive)]
     return [{"id": graph.accounts[i], "followers": int(counts[0][i]),
              "engaged": int(counts[1][i]), "passive": int(counts[2][i])}
             for i in np.flatnonzero(counts[0]).tolist()]
+
+
+def contains(ordered: IntArray, values: IntArray) -> npt.NDArray[np.bool_]:
+    """Which ``values`` occur in the ascending ``ordered`` (a binary search each: np.isin
+    sorts both arrays again, seconds for a million follows at 100k accounts)."""
+    if not len(ordered):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(ordered, values), len(ordered) - 1)
+    return ordered[at] == values
 
 
 def read_batches(database: Database, params: RefreshParams, since: str | None,
