@@ -609,6 +609,22 @@ def test_retention_prunes_older_runs(clean_db: Database) -> None:
     assert serving(clean_db) == second.run_id
 
 
+def test_audience_counted_from_the_pair_list_matches_its_own_read(clean_db: Database) -> None:
+    """Followers, engaged followers and passive followers per account, counted from the
+    pair list, are exactly what influence/audience reads."""
+    load_two_cliques(clean_db)
+    follows = [("a1", "a0"), ("b1", "a0"), ("x0", "a0"), ("x1", "a0"), ("a0", "b3"),
+               ("a2", "a3"), ("x0", "b0")]  # x0, x1 never interact: passive
+    write_batch(clean_db, "follows", [prepare_row("follows", {"follower": f, "followee": t})
+                                      for f, t in follows])
+    graph = edges.read_graph(clean_db, RefreshParams(), None)
+    counted = sorted(edges.audience(graph), key=lambda r: r["id"])
+    read = sorted(clean_db.fetch("influence/audience", since=None), key=lambda r: r["id"])
+    assert counted == read
+    assert [r for r in counted if r["id"] == "a0"] == [
+        {"id": "a0", "followers": 4, "engaged": 1, "passive": 2}]
+
+
 def test_topic_counts_read_with_the_pair_list_match_their_own_reads(clean_db: Database) -> None:
     """The topics read with the pair list give exactly the counts and pairs of the separate
     topic reads; with a kind weighted 0 the refresh falls back to those reads, so the
