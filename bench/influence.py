@@ -17,6 +17,7 @@ import time
 from service import neo4j_local
 from service.db import Database
 from service.refresh.influence_evidence import followers as follower_count
+from service.refresh.inputs import account_reach
 from service.refresh.params import RefreshParams
 from service.refresh.pipeline import run_refresh
 from service.refresh.runs import current_run
@@ -80,7 +81,7 @@ def main() -> None:
         "influence/influence_pairs", kindWeights=params.kind_weights, since=None)]
     influence = InfluenceGraph.from_pairs(pairs)
     cascade = influence.cascade(params.propagation_probability)
-    reach = database.fetch("influence/account_reach", since=None)
+    reach = account_reach(database, None)()
     followers = sorted(reach, key=lambda r: (-follower_count(r), r["id"]))
     run_id = current_run(database)["runId"]
     with database.session() as session:

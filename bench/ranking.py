@@ -40,7 +40,7 @@ from service.cypher import QueryLibrary
 from service.db import Database
 from service.demo import PRESETS, generate
 from service.importer import run_import
-from service.refresh.inputs import per_account
+from service.refresh.inputs import account_reach, per_account
 from service.refresh.params import RefreshParams
 from service.refresh.pipeline import run_refresh
 from service.settings import Settings, load_settings
@@ -168,7 +168,7 @@ def topics_about(database: Database) -> dict[str, set[str]]:
 
 def baselines(database: Database, truth: Truth, about: dict[str, set[str]]) -> dict[str, Ranking]:
     """Top-k by followers, by PageRank and by raw engagement rate."""
-    reach = database.fetch("influence/account_reach", since=None)
+    reach = account_reach(database, None)()
     followers = {r["id"]: float(r["declared_followers"] or r["follower_edges"] or 0)
                  for r in reach}
     rate = {r["id"]: r["received"] / r["posts"] / followers[r["id"]] for r in reach

@@ -89,16 +89,12 @@ def start_inputs(database: Database, params: RefreshParams, since: str | None) -
     prefetch.start("previous_members", lambda: previous_members(database))
     prefetch.start("post_topics", query(database, "influence/post_topics", since=since))
     if not edges.carries_topics(params):  # else the pair list reads the topics too
-        if params.influence:  # every (topic, engaged, engager): the topic influence graphs
-            prefetch.start("topic_engagement", per_account(
-                database, "influence/topic_engagement", since=since,
-                kindWeights=params.kind_weights))
-        else:  # topic counts per account suffice
-            prefetch.start("topic_use", per_account(database, "refresh/topic_use",
-                                                    since=since))
+        prefetch.start("topic_engagement", per_account(
+            database, "influence/topic_engagement", since=since,
+            kindWeights=params.kind_weights))
     if not params.influence:
         return prefetch
-    prefetch.start("account_reach", query(database, "influence/account_reach", since=since))
+    prefetch.start("account_reach", account_reach(database, since))
     if not edges.covers_audience(params):
         prefetch.start("audience", query(database, "influence/audience", since=since))
     prefetch.start("follow_bursts", per_account(database, "influence/follow_bursts"))
@@ -106,6 +102,24 @@ def start_inputs(database: Database, params: RefreshParams, since: str | None) -
                                             since=since, hours=params.mobilisation_hours))
     prefetch.start("adoptions", query(database, "influence/adoptions"))
     return prefetch
+
+
+def account_reach(database: Database, since: str | None) -> Callable[[], Rows]:
+    """A deferred read of every account's reach (``influence/account_reach``, in batches):
+    one row per account with id, declared_followers (None when not declared),
+    follower_edges, posts and received."""
+    read = per_account(database, "influence/account_reach", since=since)
+    return lambda: reach_rows(read())
+
+
+def reach_rows(batches: Rows) -> Rows:
+    """The rows of :func:`account_reach` from its batches of parallel lists."""
+    return [{"id": account, "declared_followers": declared if declared >= 0 else None,
+             "follower_edges": edges_in, "posts": posts, "received": received}
+            for batch in batches
+            for account, declared, edges_in, posts, received in zip(
+                batch["ids"], batch["declared"], batch["followerEdges"], batch["posts"],
+                batch["received"], strict=True)]
 
 
 def previous_members(database: Database) -> dict[str, set[str]]:
@@ -125,6 +139,4 @@ def topic_counts(reads: Prefetch, graph: edges.EngagementGraph,
     posts = reads.take("post_topics")
     if graph.tagged is not None:
         return topics.from_tagged(posts, graph.tagged, graph.accounts, params.influence)
-    if params.influence:
-        return topics.topic_counts(posts, reads.take("topic_engagement"))
-    return topics.topic_use(posts, reads.take("topic_use"))
+    return topics.topic_counts(posts, reads.take("topic_engagement"))
