@@ -3,10 +3,9 @@
 Posts per topic (``influence/post_topics``) and topic-tagged engagement feed community
 labels, topic affinity and the topic seed sets alike. The engagement normally comes with
 the pair list (:class:`Tagged`, grouped by :func:`from_tagged`); only when a kind is
-weighted 0 (the pair list then lacks those interactions) is it read on its own:
-``influence/topic_engagement`` with influence (the topic influence graphs need every
-pair), ``refresh/topic_use`` without (counts summed per account on the server). An
-interaction counts for both its ends, a post for its author.
+weighted 0 (the pair list then lacks those interactions) is it read on its own
+(``influence/topic_engagement``, every (topic, engaged, engager)). An interaction counts
+for both its ends, a post for its author.
 """
 
 from __future__ import annotations
@@ -113,24 +112,6 @@ def post_counts(post_rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]
     for r in post_rows:
         posts[r["account"]][r["topic"]] = r["n"]
     return dict(posts)
-
-
-def topic_use(post_rows: Iterable[dict[str, Any]],
-              use_rows: Iterable[dict[str, Any]]) -> TopicCounts:
-    """The counts alone (no pairs), from ``refresh/topic_use`` (a row per batch)."""
-    received: dict[str, dict[str, int]] = {}
-    made: dict[str, dict[str, int]] = {}
-    engagement: Counter[str] = Counter()
-    for batch in use_rows:
-        for account, got, got_n, did, did_n in zip(
-                batch["accounts"], batch["received"], batch["receivedN"], batch["made"],
-                batch["madeN"], strict=True):
-            if got:
-                received[account] = dict(zip(got, got_n, strict=True))
-                engagement.update(received[account])
-            if did:
-                made[account] = dict(zip(did, did_n, strict=True))
-    return TopicCounts(post_counts(post_rows), received, made, dict(engagement), {})
 
 
 def topic_counts(post_rows: Iterable[dict[str, Any]],
