@@ -1,9 +1,11 @@
 """Stage *metrics*: communities, their tightness, leaders, brokers, labels and map levels.
 
 From a :class:`~service.refresh.communities.Detection` this stage computes (with numpy,
-:mod:`service.analytics`) everything a community map serves and returns it as a typed,
-immutable :class:`CommunityResult`: the rows to write and the per-node arrays later stages
-need. The functions named ``fetch_*``/``reserve_*`` read or write Neo4j (handles, the
+:mod:`service.analytics`) everything a community map serves, in two steps: :func:`rank`
+(communities, stable ids, leader scores: a :class:`Ranked`, all the membership rows need,
+so they are written from then on) and :func:`build_results` (tightness, topics, labels,
+maps: a :class:`CommunityResult`, the rows to write and the per-node arrays later stages
+need). The functions named ``fetch_*``/``reserve_*`` read or write Neo4j (handles, the
 community id counter); the rest is pure.
 """
 
@@ -48,6 +50,26 @@ class Ranking:
 
 
 @dataclass(frozen=True)
+class Ranked:
+    """The final communities, their stable ids and their members' leader scores: all that
+    the membership rows need, so they are written while the rest of the map is built."""
+
+    run_id: str
+    detection: Detection
+    partition: Partition
+    ranking: Ranking
+
+    def members(self) -> Iterator[dict[str, Any]]:
+        """The MEMBER_OF rows, built as they are drawn."""
+        return member_rows(self.run_id, self.detection, self.partition, self.ranking)
+
+    def community_keys(self) -> list[dict[str, Any]]:
+        """Each community's key, run id and id (its node, before its properties)."""
+        return [{"key": f"{self.run_id}:{cid}", "runId": self.run_id, "id": cid}
+                for cid in (self.partition.ids[c] for c in range(self.partition.k))]
+
+
+@dataclass(frozen=True)
 class CommunityResult:
     """The communities stage's output: rows to write and what later stages read."""
 
@@ -66,22 +88,27 @@ class CommunityResult:
         """Node index -> account id."""
         return self.detection.accounts
 
-    def members(self) -> Iterator[dict[str, Any]]:
-        """The MEMBER_OF rows, built as they are drawn (the write stage draws them while
-        the server writes the batch before)."""
-        return member_rows(self.run_id, self.detection, self.partition, self.ranking)
 
-
-def build_results(database: Database, params: RefreshParams, run_id: str, detection: Detection,
-                  previous: dict[str, set[str]], topics: TopicCounts) -> CommunityResult:
-    """The community map of a detection, given the serving run's communities (for stable
-    ids) and the topic counts (reserves ids and reads handles in Neo4j)."""
-    edges, accounts = detection.edges, detection.accounts
+def rank(database: Database, params: RefreshParams, run_id: str, detection: Detection,
+         previous: dict[str, set[str]]) -> Ranked:
+    """The communities of a detection (those of at least ``min_community_size``), their
+    stable ids given the serving run's communities (reserves fresh ones in Neo4j) and
+    their members' leader scores."""
     labels, k = analytics.compact(detection.communities, params.min_community_size)
     members = members_of(labels)
-    identity, kept = match_identity(database, previous, accounts, members, k)
+    identity, kept = match_identity(database, previous, detection.accounts, members, k)
     partition = Partition(labels, k, members, identity.ids, identity, kept)
-    ranking = rank_members(detection, partition)
+    return Ranked(run_id, detection, partition, rank_members(detection, partition))
+
+
+def build_results(database: Database, params: RefreshParams, ranked: Ranked,
+                  topics: TopicCounts) -> CommunityResult:
+    """The community map of the ranked communities, given the topic counts (reads the
+    leaders' and brokers' handles in Neo4j)."""
+    run_id, detection, partition, ranking = (ranked.run_id, ranked.detection,
+                                             ranked.partition, ranked.ranking)
+    edges, accounts = detection.edges, detection.accounts
+    labels, k, members = partition.labels, partition.k, partition.members
     tight = analytics.tightness(edges, labels, k)
     comm_topics, global_topics = community_topics(topics, {a: i for i, a in enumerate(accounts)},
                                                   labels)

@@ -6,8 +6,9 @@ stages, in the order :func:`run_stages` shows them, each pass a typed result to 
     inputs (background reads: pair list, previous run, topics, influence inputs)
     project ─▶ undirected ─▶ communities ─▶ pagerank    (GDS)
     edges: EngagementGraph + GDS answers ─▶ Detection
-      └▶ metrics: CommunityResult ─▶ write ─▶ influence: InfluenceResult ─▶ seeds
-                       └▶ (background, GDS) CELF searches ───────────────────┘
+      └▶ metrics: Ranked ─▶ CommunityResult ─▶ write ─▶ influence: InfluenceResult ─▶ seeds
+                    │                └▶ (background, GDS) CELF searches ───────────┘
+                    └▶ (background) memberships written ─┘
     release (the projection dropped, the background reads ended)
     switch (runs.finish_run: succeeded + serving pointer + lock released, one transaction)
     prune (older runs' results beyond the retention; housekeeping, timed in the returned
@@ -93,15 +94,19 @@ def run_stages(database: Database, params: RefreshParams, run_id: str,
             pairs = reads.take("graph")
             detection = communities.detection_of(found, ranks, pairs)
         with clock.stage("metrics"):
+            ranked = leaders.rank(database, params, run_id, detection,
+                                  reads.take("previous_members"))
+            # the memberships need only the ranking: the server writes them from now on
+            members = stack.enter_context(write.MembershipWrite(database, ranked))
             counts = inputs.topic_counts(reads, pairs, params)
-            mapped = leaders.build_results(database, params, run_id, detection,
-                                           reads.take("previous_members"), counts)
+            mapped = leaders.build_results(database, params, ranked, counts)
             search = None
             if params.influence:  # CELF needs only the communities and topics: it runs
                 # on the server from now on, beside the write and influence stages
                 search = stack.enter_context(seeds.started(database, params, run_id, mapped,
                                                            counts, graph))
-        with clock.stage("write"):
+        with clock.stage("write"):  # what is left of the memberships, then the rest
+            members.wait()
             write.write_results(database, run_id, mapped)
         metrics = {**mapped.metrics, "projection": graph.summary()}
         if search is not None:

@@ -5,21 +5,23 @@ a failed run's rows are deleted (:func:`service.refresh.runs.fail_run`). Rows tr
 batches through a :class:`BatchWriter`: the server writes one batch while this process
 prepares the next (two streams of work for two cores), and at most a few batches wait in
 memory, so rows are built as they are written instead of all at once. Memberships, the
-bulk of the rows, go through two writers at once, each with whole communities of its own.
+bulk of the rows, start as soon as the leader scores are known (:class:`MembershipWrite`,
+beside the rest of the metrics stage) and go through two writers at once, each with whole
+communities of its own.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from itertools import islice
 from types import TracebackType
 from typing import Any
 
 from ..db import Database
-from .leaders import CommunityResult
+from .leaders import CommunityResult, Ranked
 
 WRITE_BATCH = 10_000  # rows per write transaction
 AHEAD = 2  # batches queued for the writer thread at most (the rest wait to be built)
@@ -78,14 +80,49 @@ class BatchWriter:
 
 
 def write_results(database: Database, run_id: str, result: CommunityResult) -> None:
-    """Write communities, memberships and maps in batches (invisible until the switch)."""
+    """Set the communities' properties and write the map levels (invisible until the
+    switch; :class:`MembershipWrite` created the community nodes)."""
     database.execute("refresh/write_communities", rows=result.communities)
-    with ExitStack() as stack:  # two writers: the server has two cores for this stage
-        writers = [stack.enter_context(BatchWriter(database)) for _ in range(LANES)]
-        for lane, batch in lanes(result.members()):
-            writers[lane].execute("refresh/write_members", groups=by_community(batch),
-                                  runId=run_id)
     database.execute("refresh/write_map_levels", rows=result.levels)
+
+
+class MembershipWrite:
+    """The run's community nodes (key and id) created, then its memberships written in
+    the background, by two writers with whole communities each (the server has two cores),
+    while this process builds the rest of the map. :meth:`wait` re-raises a failed write;
+    leaving the context waits for the writes in any case, so a failed run's cleanup never
+    races them."""
+
+    def __init__(self, database: Database, ranked: Ranked):
+        database.execute("refresh/create_communities", rows=ranked.community_keys())
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="members")
+        self.done = self.pool.submit(write_members, database, ranked)
+
+    def wait(self) -> None:
+        """Wait for every membership to be written; a failure re-raises."""
+        self.done.result()
+
+    def __enter__(self) -> MembershipWrite:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        try:
+            if kind is None:
+                self.wait()
+            else:  # the caller's error stands
+                wait([self.done])
+        finally:
+            self.pool.shutdown(wait=True)
+
+
+def write_members(database: Database, ranked: Ranked) -> None:
+    """Every membership row, by ``LANES`` writers at once."""
+    with ExitStack() as stack:
+        writers = [stack.enter_context(BatchWriter(database)) for _ in range(LANES)]
+        for lane, batch in lanes(ranked.members()):
+            writers[lane].execute("refresh/write_members", groups=by_community(batch),
+                                  runId=ranked.run_id)
 
 
 def lanes(rows: Iterable[dict[str, Any]], count: int = LANES,
