@@ -12,6 +12,7 @@ communities of its own.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -90,13 +91,14 @@ class MembershipWrite:
     """The run's community nodes (key and id) created, then its memberships written in
     the background, by two writers with whole communities each (the server has two cores),
     while this process builds the rest of the map. :meth:`wait` re-raises a failed write;
-    leaving the context waits for the writes in any case, so a failed run's cleanup never
-    races them."""
+    leaving the context on an error stops the writes after the batches under way and waits
+    for those, so a failed run's cleanup never races them."""
 
     def __init__(self, database: Database, ranked: Ranked):
         database.execute("refresh/create_communities", rows=ranked.community_keys())
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="members")
-        self.done = self.pool.submit(write_members, database, ranked)
+        self.stop = threading.Event()
+        self.done = self.pool.submit(write_members, database, ranked, self.stop)
 
     def wait(self) -> None:
         """Wait for every membership to be written; a failure re-raises."""
@@ -111,16 +113,19 @@ class MembershipWrite:
             if kind is None:
                 self.wait()
             else:  # the caller's error stands
+                self.stop.set()
                 wait([self.done])
         finally:
             self.pool.shutdown(wait=True)
 
 
-def write_members(database: Database, ranked: Ranked) -> None:
-    """Every membership row, by ``LANES`` writers at once."""
+def write_members(database: Database, ranked: Ranked, stop: threading.Event) -> None:
+    """Every membership row, by ``LANES`` writers at once (until ``stop`` is set)."""
     with ExitStack() as stack:
         writers = [stack.enter_context(BatchWriter(database)) for _ in range(LANES)]
         for lane, batch in lanes(ranked.members()):
+            if stop.is_set():
+                return
             writers[lane].execute("refresh/write_members", groups=by_community(batch),
                                   runId=ranked.run_id)
 
