@@ -89,10 +89,11 @@ def write_results(database: Database, run_id: str, result: CommunityResult) -> N
 
 class MembershipWrite:
     """The run's community nodes (key and id) created, then its memberships written in
-    the background, by two writers with whole communities each (the server has two cores),
-    while this process builds the rest of the map. :meth:`wait` re-raises a failed write;
-    leaving the context on an error stops the writes after the batches under way and waits
-    for those, so a failed run's cleanup never races them."""
+    the background, by two writers with whole communities each (the server has two
+    cores; see :func:`lanes`), while this process builds the rest of the map.
+    :meth:`wait` re-raises a failed write; leaving the context on an error stops the
+    writes after the batches under way and waits for those, so a failed run's cleanup
+    never races them."""
 
     def __init__(self, database: Database, ranked: Ranked):
         database.execute("refresh/create_communities", rows=ranked.community_keys())
@@ -134,7 +135,11 @@ def lanes(rows: Iterable[dict[str, Any]], count: int = LANES,
           size: int = WRITE_BATCH) -> Iterator[tuple[int, list[dict[str, Any]]]]:
     """Batches of membership rows, each for one of ``count`` writers: a community's rows
     all go to the same writer (the one with the fewest rows so far), so concurrent write
-    transactions never touch the same nodes (no lock waits, no deadlocks)."""
+    transactions never lock the same account or community. They can still meet on a
+    relationship (a new MEMBER_OF also locks the first relationship of its account's chain,
+    which may be a follow or interaction shared with the other writer's account): Neo4j
+    then reports a deadlock, rolls one batch back and the driver retries it (twice in the
+    100k benchmark's first full refresh, in none of its other runs)."""
     lane_of: dict[str, int] = {}
     sizes = [0] * count
     pending: list[list[dict[str, Any]]] = [[] for _ in range(count)]
