@@ -14,6 +14,8 @@ stages, in the order :func:`run_stages` shows them, each pass a typed result to 
     prune (older runs' results beyond the retention; housekeeping, timed in the returned
            result only, since the run is recorded before it)
 
+Python's cyclic garbage collector is paused while the run lasts (:mod:`service.collector`).
+
 The projection lives until the seeds stage is done (each relationship type is released
 as soon as no later stage needs it) and is dropped whatever happens. A failure anywhere
 deletes the run's partial results and records it as failed; the previous run keeps
@@ -27,6 +29,7 @@ import logging
 from contextlib import ExitStack
 from typing import Any
 
+from .. import collector
 from ..db import Database
 from ..timing import Clock
 from . import communities, influence, inputs, leaders, projection, runs, seeds, write
@@ -52,7 +55,7 @@ def run_refresh(database: Database, params: RefreshParams, run_id: str | None = 
                              metrics={"reason": f"no data changed since run {serving}"})
     runs.claim_run(database, params, run_id, queued)
     result = RunResult(run_id, "running")
-    with runs.Heartbeat(database, run_id) as beat:
+    with collector.paused(), runs.Heartbeat(database, run_id) as beat:
         clock = Clock(after_stage=beat.check)
         result.timings = clock.timings
         try:
