@@ -59,15 +59,21 @@ def read_graph(database: Database, params: RefreshParams, since: str | None) -> 
     n = len(accounts)
     ever = np.zeros(n, dtype=np.int64)
     tagged = Tagged() if carries_topics(params) else None
-    for batch in read_batches(database, params, since, node_ids):
+    kind_codes = {kind: code for code, kind in enumerate(params.kind_weights)}
+    kind_weight = np.array(list(params.kind_weights.values()), dtype=np.float64)
+    for batch in read_batches(database, params, since, node_ids, kind_codes):
         src = lookup.index(np.array(batch["nodes"], dtype=np.int64))
-        inter.append(pairs_of(src, batch["interacted"], lookup, batch["weights"]))
-        follows.append(pairs_of(src, batch["followed"], lookup)[:2])
+        s, dst, kinds = pairs_of(src, batch["interacted"], lookup, batch["kinds"])
+        w, keep = kind_weight[kinds], (s >= 0) & (dst >= 0)
+        inter.append((s[keep], dst[keep], w[keep]))
+        if tagged is not None:  # one list of topics per interaction, [] when it has none
+            tags = list(chain.from_iterable(batch["tags"]))
+            has = np.fromiter((len(t) > 0 for t in tags), dtype=bool, count=len(tags))
+            tagged.add(s[has], dst[has], w[has], [t for t in tags if t])
+        s, dst, _ = pairs_of(src, batch["followed"], lookup)
+        keep = (s >= 0) & (dst >= 0)
+        follows.append((s[keep], dst[keep]))
         ever[src] = batch["interactedEver"]
-        if tagged is not None:
-            tagged.add(*pairs_of(src, batch["tagged"], lookup, batch["taggedWeights"],
-                                 keep_all=True),
-                       [tags for per_account in batch["tags"] for tags in per_account])
     engagement = aggregate(n, *concat3(inter))
     follow_src, follow_dst = concat2(follows)
     follow_w = np.full(len(follow_src), float(params.follow_weight))
@@ -115,13 +121,14 @@ def contains(ordered: IntArray, values: IntArray) -> npt.NDArray[np.bool_]:
 
 
 def read_batches(database: Database, params: RefreshParams, since: str | None,
-                 node_ids: IntArray) -> Iterator[dict[str, Any]]:
+                 node_ids: IntArray, kind_codes: dict[str, int]) -> Iterator[dict[str, Any]]:
     """The outgoing engagement of ``BATCH_ACCOUNTS`` accounts at a time (a list per
-    column, one entry per account)."""
+    column, one entry per account; interactions' kinds as ``kind_codes``)."""
     for start in range(0, len(node_ids), BATCH_ACCOUNTS):
         yield database.fetch("refresh/engagement_out",
                              nodes=node_ids[start:start + BATCH_ACCOUNTS].tolist(),
                              kindWeights=params.kind_weights,
+                             kindCodes=kind_codes,
                              followWeight=params.follow_weight, since=since,
                              topics=carries_topics(params))[0]
 
@@ -142,20 +149,15 @@ class NodeLookup:
 
 
 def pairs_of(src: IntArray, targets: list[list[int]], lookup: NodeLookup,
-             weights: list[list[float]] | None = None,
-             keep_all: bool = False) -> tuple[IntArray, IntArray, FloatArray]:
-    """Flatten per-source target lists into (src, dst, weight) arrays (pairs with an end
-    that is not analysed left out, or with ``keep_all`` kept as -1)."""
+             codes: list[list[int]] | None = None) -> tuple[IntArray, IntArray, IntArray]:
+    """Flatten per-source target lists (and their parallel ``codes``, else 0) into
+    (src, dst, code) arrays, one entry per target; an end that is not analysed is -1."""
     lengths = np.fromiter((len(t) for t in targets), dtype=np.int64, count=len(targets))
     total = int(lengths.sum())
     dst = lookup.index(np.fromiter(chain.from_iterable(targets), dtype=np.int64, count=total))
-    w = (np.fromiter(chain.from_iterable(weights), dtype=np.float64, count=total)
-         if weights is not None else np.ones(total))
-    s = np.repeat(src, lengths)
-    if keep_all:
-        return s, dst, w
-    keep = (dst >= 0) & (s >= 0)
-    return s[keep], dst[keep], w[keep]
+    code = (np.fromiter(chain.from_iterable(codes), dtype=np.int64, count=total)
+            if codes is not None else np.zeros(total, dtype=np.int64))
+    return np.repeat(src, lengths), dst, code
 
 
 def aggregate(n: int, src: IntArray, dst: IntArray, w: FloatArray) -> Edges:
