@@ -156,8 +156,9 @@ def pagerank(database: Database) -> dict[str, float]:
 def topics_about(database: Database) -> dict[str, set[str]]:
     """Per topic, the accounts about it: a post about it or engagement tagged with it."""
     about: dict[str, set[str]] = {}
-    for r in database.fetch("influence/post_topics", since=None):
-        about.setdefault(r["topic"], set()).add(r["account"])
+    for batch in per_account(database, "influence/post_topics", since=None)():
+        for account, topic in zip(batch["accounts"], batch["topics"], strict=True):
+            about.setdefault(topic, set()).add(account)
     for batch in per_account(database, "influence/topic_engagement", since=None,
                              kindWeights=DEFAULT_KIND_WEIGHTS)():
         for source, topics in zip(batch["s"], batch["topics"], strict=True):

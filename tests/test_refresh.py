@@ -633,7 +633,7 @@ def test_topic_counts_read_with_the_pair_list_match_their_own_reads(clean_db: Da
     load_two_cliques(clean_db)
     load_mutual(clean_db, [("a0", "b1"), ("a1", "a2")], kind="reply", topics=["alpha", "gamma"])
     load_mutual(clean_db, [("b2", "b3")], kind="share", topics=["beta"])
-    posts = clean_db.fetch("influence/post_topics", since=None)
+    posts = inputs.per_account(clean_db, "influence/post_topics", since=None)()
     params = RefreshParams()
     graph = edges.read_graph(clean_db, params, None)
     assert graph.tagged is not None

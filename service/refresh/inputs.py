@@ -87,7 +87,7 @@ def start_inputs(database: Database, params: RefreshParams, since: str | None) -
     prefetch = Prefetch(workers=2)
     prefetch.start("graph", lambda: edges.read_graph(database, params, since))
     prefetch.start("previous_members", lambda: previous_members(database))
-    prefetch.start("post_topics", query(database, "influence/post_topics", since=since))
+    prefetch.start("post_topics", per_account(database, "influence/post_topics", since=since))
     if not edges.carries_topics(params):  # else the pair list reads the topics too
         prefetch.start("topic_engagement", per_account(
             database, "influence/topic_engagement", since=since,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -22,15 +23,61 @@ from ..analytics import FloatArray, IntArray
 
 
 @dataclass(frozen=True)
-class TopicCounts:
-    """Topic use per account and the topic engagement pairs."""
+class TopicUse:
+    """How often accounts used topics on one side (posts, received or made engagement):
+    one entry per (account, topic) with its count, accounts and topics numbered."""
 
-    posts: dict[str, dict[str, int]]  # author -> topic -> posts
-    received: dict[str, dict[str, int]]  # engaged-with account -> topic -> interactions
-    made: dict[str, dict[str, int]]  # engager -> topic -> interactions
+    accounts: list[str]  # account index -> id
+    names: list[str]  # topic index -> topic
+    account: IntArray
+    topic: IntArray
+    n: IntArray
+
+    @classmethod
+    def of(cls, by_account: dict[str, dict[str, int]]) -> TopicUse:
+        """From account -> topic -> n."""
+        accounts = list(by_account)
+        flat = [(i, topic, n) for i, per in enumerate(by_account.values())
+                for topic, n in per.items()]
+        codes, names = pd.factorize(np.array([t for _, t, _ in flat], dtype=object))
+        return cls(accounts, list(names),
+                   np.fromiter((i for i, _, _ in flat), dtype=np.int64, count=len(flat)),
+                   codes.astype(np.int64),
+                   np.fromiter((n for _, _, n in flat), dtype=np.int64, count=len(flat)))
+
+    def by_account(self) -> dict[str, dict[str, int]]:
+        """account -> topic -> n, in entry order."""
+        out: dict[str, dict[str, int]] = defaultdict(dict)
+        for i, t, n in zip(self.account.tolist(), self.topic.tolist(), self.n.tolist(),
+                           strict=True):
+            out[self.accounts[i]][self.names[t]] = n
+        return dict(out)
+
+
+@dataclass(frozen=True)
+class TopicCounts:
+    """Topic use per account and the topic engagement pairs. The per-account dicts are
+    built on first use (a refresh without influence needs only the community totals)."""
+
+    uses: tuple[TopicUse, TopicUse, TopicUse]  # posts, received, made
     engagement: dict[str, int]  # topic -> tagged interactions, everyone
     # topic -> (engaged, engager, weight); empty when read without influence
     pairs: dict[str, list[tuple[str, str, float]]]
+
+    @cached_property
+    def posts(self) -> dict[str, dict[str, int]]:
+        """author -> topic -> posts."""
+        return self.uses[0].by_account()
+
+    @cached_property
+    def received(self) -> dict[str, dict[str, int]]:
+        """engaged-with account -> topic -> interactions."""
+        return self.uses[1].by_account()
+
+    @cached_property
+    def made(self) -> dict[str, dict[str, int]]:
+        """engager -> topic -> interactions."""
+        return self.uses[2].by_account()
 
 
 @dataclass
@@ -71,7 +118,7 @@ class Tagged:
         return columns
 
 
-def from_tagged(post_rows: Iterable[dict[str, Any]], tagged: Tagged, accounts: list[str],
+def from_tagged(post_batches: Iterable[dict[str, Any]], tagged: Tagged, accounts: list[str],
                 with_pairs: bool) -> TopicCounts:
     """The counts (and with ``with_pairs`` the topic pairs) from the tagged interactions
     read with the pair list, grouped with numpy: the interactions are not read twice."""
@@ -79,16 +126,12 @@ def from_tagged(post_rows: Iterable[dict[str, Any]], tagged: Tagged, accounts: l
     names = sorted(tagged.names, key=tagged.names.__getitem__)
     nt = np.int64(max(len(names), 1))
 
-    def per_account(ends: IntArray) -> dict[str, dict[str, int]]:
+    def per_account(ends: IntArray) -> TopicUse:
         keys, counts = np.unique(ends * nt + topic, return_counts=True)
-        out: dict[str, dict[str, int]] = defaultdict(dict)
-        for i, t, n in zip((keys // nt).tolist(), (keys % nt).tolist(), counts.tolist(),
-                           strict=True):
-            out[accounts[i]][names[t]] = n
-        return dict(out)
+        return TopicUse(accounts, names, keys // nt, keys % nt, counts.astype(np.int64))
 
     engagement = np.bincount(topic, minlength=len(names)).tolist()
-    return TopicCounts(post_counts(post_rows), per_account(dst), per_account(src),
+    return TopicCounts((post_use(post_batches), per_account(dst), per_account(src)),
                        {t: n for t, n in zip(names, engagement, strict=True) if n},
                        topic_pairs(accounts, names, src, dst, w, topic) if with_pairs else {})
 
@@ -106,15 +149,22 @@ def topic_pairs(accounts: list[str], names: list[str], src: IntArray, dst: IntAr
     return dict(pairs)
 
 
-def post_counts(post_rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:
-    """author -> topic -> posts."""
-    posts: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in post_rows:
-        posts[r["account"]][r["topic"]] = r["n"]
-    return dict(posts)
+def post_use(post_batches: Iterable[dict[str, Any]]) -> TopicUse:
+    """Posts per (author, topic), from ``influence/post_topics``' batches of lists."""
+    accounts: list[str] = []
+    topics: list[str] = []
+    counts: list[int] = []
+    for batch in post_batches:
+        accounts.extend(batch["accounts"])
+        topics.extend(batch["topics"])
+        counts.extend(batch["posts"])
+    account, authors = pd.factorize(np.array(accounts, dtype=object))
+    topic, names = pd.factorize(np.array(topics, dtype=object))
+    return TopicUse(list(authors), list(names), account.astype(np.int64),
+                    topic.astype(np.int64), np.array(counts, dtype=np.int64))
 
 
-def topic_counts(post_rows: Iterable[dict[str, Any]],
+def topic_counts(post_batches: Iterable[dict[str, Any]],
                  engagement_rows: Iterable[dict[str, Any]]) -> TopicCounts:
     """Index the two topic reads by account and topic, pairs included."""
     received: dict[str, dict[str, int]] = defaultdict(dict)
@@ -130,8 +180,8 @@ def topic_counts(post_rows: Iterable[dict[str, Any]],
                 made[engager][topic] += n
                 engagement[topic] += n
                 pairs[topic].append((source, engager, w))
-    return TopicCounts(post_counts(post_rows), dict(received),
-                       {a: dict(c) for a, c in made.items()},
+    return TopicCounts((post_use(post_batches), TopicUse.of(dict(received)),
+                        TopicUse.of({a: dict(c) for a, c in made.items()})),
                        dict(engagement), dict(pairs))
 
 
@@ -140,10 +190,18 @@ def community_topics(counts: TopicCounts, index: dict[str, int], labels: IntArra
     """Topic counts per community (clustered accounts) and over every account."""
     per_community: dict[int, Counter[str]] = defaultdict(Counter)
     everyone: Counter[str] = Counter()
-    for by_account in (counts.posts, counts.received, counts.made):
-        for account, topics in by_account.items():
-            everyone.update(topics)
-            i = index.get(account)
-            if i is not None and labels[i] >= 0:
-                per_community[int(labels[i])].update(topics)
+    for use in counts.uses:
+        if not len(use.n):
+            continue
+        node = np.fromiter((index.get(a, -1) for a in use.accounts), dtype=np.int64,
+                           count=len(use.accounts))
+        label = np.where(node >= 0, labels[np.maximum(node, 0)], -1)[use.account]
+        nt = np.int64(len(use.names))
+        totals = np.bincount(use.topic, weights=use.n, minlength=len(use.names))
+        everyone.update({use.names[t]: int(v) for t, v in enumerate(totals.tolist()) if v})
+        inside = label >= 0
+        keys, inverse = np.unique(label[inside] * nt + use.topic[inside], return_inverse=True)
+        summed = np.bincount(inverse, weights=use.n[inside]).tolist()
+        for c, t, v in zip((keys // nt).tolist(), (keys % nt).tolist(), summed, strict=True):
+            per_community[c][use.names[t]] += int(v)
     return dict(per_community), everyone
