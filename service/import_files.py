@@ -18,17 +18,19 @@ the file were one batch. Memory does not grow with the data:
 from __future__ import annotations
 
 import csv
+import gc
 import marshal
 import os
 import shutil
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack, nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import collector
 from .bulk import Reject, Span, split_file, validated
 from .loading import REFERENCES, dedupe, dedupe_key
 from .vocabulary import ENTITIES
@@ -332,7 +334,10 @@ def prepare_import(files: dict[str, Path], folder: Path, processes: int | None =
                          "topics": parts.get("posts", 1), "items": parts.get("adoptions", 1)})
     spans = [(e, files[e], span) for e in entities for span in split_file(files[e], SPAN_BYTES)]
     processes = processes or workers()
-    with ProcessPoolExecutor(processes) if processes > 1 else nullcontext() as pool:
+    # the workers build millions of records that form no cycles: the cyclic garbage
+    # collector is off in them (and here when they run inline), see service.collector
+    with (ProcessPoolExecutor(processes, initializer=gc.disable) if processes > 1
+          else collector.paused()) as pool:
         spilled = _run(pool, spill_span,
                        [(plan, e, path, span, i) for i, (e, path, span) in enumerate(spans)])
         reduced = _run(pool, reduce_part, [(plan, e, p) for e in entities if e != "accounts"
