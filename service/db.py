@@ -138,6 +138,7 @@ class Database:
     def _run_checked(self, q: Query, params: dict[str, Any],
                      transform: Callable[[Result], T]) -> T:
         query_ = neo4j.Query(q.text, metadata={"query": q.name})
+        transform = releasing(transform)
         if q.mode == "gds" and self.settings.gds_uri:
             return self._run_gds(q, query_, params, transform)
         self.sent["main"] += 1
@@ -231,6 +232,27 @@ def checked(name: str, params: dict[str, Any]) -> Query:
 def run_in(tx: ManagedTransaction, name: str, **params: Any) -> Result:
     """Run a named query inside a transaction function (parameters checked)."""
     return tx.run(checked(name, params).text, params)
+
+
+def releasing(transform: Callable[[Result], T]) -> Callable[[Result], T]:
+    """``transform``, then the driver's reference to the query's parameters dropped.
+
+    The driver keeps the parameters in the result's metadata, and a result sits in a
+    reference cycle (its callbacks refer to it), so a batch of rows sent as parameters
+    lives until Python's cyclic collector runs — with the collector paused, as during a
+    refresh (:mod:`service.collector`), until the refresh ends: +500 MB of a 100k-account
+    full refresh's 1.4 GB peak."""
+    def run(result: Result) -> T:
+        try:
+            return transform(result)
+        finally:
+            metadata = getattr(result, "_metadata", None)  # the driver's, see above
+            if isinstance(metadata, dict):
+                metadata.pop("parameters", None)
+            summary = getattr(result, "_summary", None)  # made by consume(), if it ran
+            if summary is not None:
+                summary.parameters = None
+    return run
 
 
 def records(result: Result) -> list[dict[str, Any]]:
