@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..analytics import FloatArray, IntArray
+from ..analytics import FloatArray, IntArray, group_sums
 
 
 @dataclass(frozen=True)
@@ -200,8 +200,9 @@ def community_topics(counts: TopicCounts, index: dict[str, int], labels: IntArra
         totals = np.bincount(use.topic, weights=use.n, minlength=len(use.names))
         everyone.update({use.names[t]: int(v) for t, v in enumerate(totals.tolist()) if v})
         inside = label >= 0
-        keys, inverse = np.unique(label[inside] * nt + use.topic[inside], return_inverse=True)
-        summed = np.bincount(inverse, weights=use.n[inside]).tolist()
-        for c, t, v in zip((keys // nt).tolist(), (keys % nt).tolist(), summed, strict=True):
+        keys, summed = group_sums(label[inside] * nt + use.topic[inside],
+                                  use.n[inside].astype(np.float64))
+        for c, t, v in zip((keys // nt).tolist(), (keys % nt).tolist(), summed.tolist(),
+                           strict=True):
             per_community[c][use.names[t]] += int(v)
     return dict(per_community), everyone
