@@ -71,17 +71,35 @@ class Ranked:
 
 @dataclass(frozen=True)
 class CommunityResult:
-    """The communities stage's output: rows to write and what later stages read."""
+    """The communities stage's output: the ranked communities, the rows to write and what
+    later stages read."""
 
-    run_id: str
-    detection: Detection
-    partition: Partition
-    ranking: Ranking
+    ranked: Ranked
     sizes: list[int]
     community_topics: dict[int, Counter[str]]
     communities: list[dict[str, Any]]  # :Community rows
     levels: list[dict[str, Any]]  # :MapLevel rows
     metrics: dict[str, Any]
+
+    @property
+    def run_id(self) -> str:
+        """The run the results belong to."""
+        return self.ranked.run_id
+
+    @property
+    def detection(self) -> Detection:
+        """What community detection found."""
+        return self.ranked.detection
+
+    @property
+    def partition(self) -> Partition:
+        """The kept communities and their stable ids."""
+        return self.ranked.partition
+
+    @property
+    def ranking(self) -> Ranking:
+        """Leader scores, leaders and brokers."""
+        return self.ranked.ranking
 
     @property
     def accounts(self) -> list[str]:
@@ -120,9 +138,8 @@ def build_results(database: Database, params: RefreshParams, ranked: Ranked,
                                  (comm_topics, global_topics), handles)
     levels = level_rows(run_id, detection, partition, communities, params)
     return CommunityResult(
-        run_id=run_id, detection=detection, partition=partition, ranking=ranking,
-        sizes=[int(t["size"]) for t in tight], community_topics=dict(comm_topics),
-        communities=communities,
+        ranked=ranked, sizes=[int(t["size"]) for t in tight],
+        community_topics=dict(comm_topics), communities=communities,
         levels=levels, metrics=run_metrics(params, detection, partition, len(levels)))
 
 
