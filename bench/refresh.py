@@ -201,9 +201,10 @@ class Refresh:
     run_id: Any
 
 
-def service_refresh(database: Database, algorithm: str, concurrency: int,
+def service_refresh(database: Database, algorithm: str, concurrency: int, note: str = "",
                     **extra: Any) -> Refresh:
-    """Run the service's full refresh; raise unless it succeeded."""
+    """Run the service's full refresh; raise unless it succeeded (``note`` goes into its
+    label)."""
     params = RefreshParams(algorithm=algorithm, resolution=1.0,
                            min_community_size=MIN_COMMUNITY_SIZE, window_days=None,
                            random_seed=SEED, concurrency=concurrency, **extra)
@@ -213,7 +214,7 @@ def service_refresh(database: Database, algorithm: str, concurrency: int,
     if result.status != "succeeded":
         raise RuntimeError(f"{algorithm} refresh {result.run_id}: {result.status}: "
                            f"{result.error or result.metrics}")
-    label = algorithm + "".join(f" ({k}={v})" for k, v in extra.items())
+    label = algorithm + "".join(f" ({k}={v})" for k, v in extra.items()) + note
     return Refresh(label, seconds, dict(result.timings), dict(result.metrics), result.run_id)
 
 
@@ -241,8 +242,9 @@ def goal_lines(refreshes: list[Any], scored: list[Any]) -> list[str]:
     leiden = next((s for s in scored if s.name == "networkit ParallelLeiden"), None)
     lines = []
     if leiden is not None:
-        goals = [(r, FULL_GOAL if r is refreshes[0] else LEAN_GOAL) for r in refreshes
-                 if r is refreshes[0] or "influence=False" in r.algorithm]
+        main = refreshes[0].algorithm  # its full runs (first and repeated) and lean one
+        goals = [(r, LEAN_GOAL if "influence=False" in r.algorithm else FULL_GOAL)
+                 for r in refreshes if r.algorithm.startswith(main)]
         verdicts = [(r.algorithm, goal, r.seconds / leiden.seconds) for r, goal in goals]
         lines.append(f"- Goals vs networkit ParallelLeiden ({leiden.seconds:.2f} s): " + "; ".join(
             f"{name} ≤ {goal:.0f}×: {'**met**' if ratio <= goal else '**not met**'} "
@@ -293,6 +295,12 @@ def main() -> None:
             print(f"service refresh ({algorithms[0]}, influence=False) ...", flush=True)
             refreshes.append(service_refresh(database, algorithms[0], args.concurrency,
                                              influence=False))
+            print(f"   {refreshes[-1].seconds:.1f}s  {refreshes[-1].timings}", flush=True)
+            # the first full run after an import meets a cold server (JIT, page cache);
+            # this one is the steady state, pruning included (retention 3)
+            print(f"service refresh ({algorithms[0]}, repeated) ...", flush=True)
+            refreshes.append(service_refresh(database, algorithms[0], args.concurrency,
+                                             note=" (repeated)"))
             print(f"   {refreshes[-1].seconds:.1f}s  {refreshes[-1].timings}", flush=True)
         print("pulling the weighted edge list ...", flush=True)
         wg = pull_graph(database)
@@ -363,7 +371,11 @@ def main() -> None:
         lines += goal_lines(refreshes, scored)
         lines.append(f"- Ratios: service {main_refresh.algorithm} refresh wall-clock (or its "
                      "`communities` stage, the GDS call alone) / networkit algorithm time; "
-                     "the refresh also projects, scores, writes and records the run.")
+                     "the refresh also projects, scores, writes and records the run. The "
+                     "runs go in the order of the first table: the first follows the import "
+                     "(a cold server: JIT, page cache) when the graph was imported in this "
+                     "run; the repeated one is the steady state and also prunes the oldest "
+                     "run's results (retention 3).")
         for r in refreshes:
             lines.append(f"- {r.algorithm} run metrics: {scalar_metrics(r.metrics)}.")
         unassigned = [s for s in scored if s.name.startswith("service")]
