@@ -6,6 +6,8 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# the benchmarks' baselines (networkit, igraph, leidenalg, scikit-learn): `make bench*` only
+BENCH_STAMP := $(VENV)/.bench-stamp
 # the map page's JavaScript (sigma.js, graphology): pinned and integrity-checked by
 # web/package-lock.json, installed by `npm ci` into web/node_modules (ignored by git)
 WEB_STAMP := web/node_modules/.installed-stamp
@@ -17,6 +19,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
 
 $(WEB_STAMP): web/package.json web/package-lock.json
 	command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
@@ -56,13 +62,13 @@ test: lint $(WEB_STAMP) browser
 
 ## bench: every benchmark (writes bench/RESULTS.md); bench-ingest: only the ingest one;
 ## bench-load: only reads under load (on the graph bench-ingest left)
-bench: $(STAMP) wrk
+bench: $(BENCH_STAMP) wrk
 	$(BIN)/python -m bench
 
-bench-ingest: $(STAMP)
+bench-ingest: $(BENCH_STAMP)
 	$(BIN)/python -m bench.ingest
 
-bench-load: $(STAMP) wrk
+bench-load: $(BENCH_STAMP) wrk
 	$(BIN)/python -m bench.load
 
 clean-neo4j:
