@@ -174,10 +174,15 @@ def score(name: str, seconds: float, labels: np.ndarray, wg: WeightedGraph,
                   float(normalized_mutual_info_score(truth[known], labels[known])), unassigned)
 
 
-def service_labels(database: Database, run_id: Any, wg: WeightedGraph) -> tuple[np.ndarray, int]:
-    """Community label per node of wg for a run; nodes without MEMBER_OF become singletons."""
+def memberships(database: Database, run_id: Any) -> list[dict[str, Any]]:
+    """A run's (account, community) rows, read right after it: a later run may prune it."""
     with database.session() as session:
-        records = session.run(MEMBERSHIP, run=run_id).data()
+        return session.run(MEMBERSHIP, run=run_id).data()
+
+
+def service_labels(records: list[dict[str, Any]], wg: WeightedGraph) -> tuple[np.ndarray, int]:
+    """Community label per node of wg from a run's memberships; nodes without one become
+    singletons."""
     index = {account: i for i, account in enumerate(wg.ids.tolist())}
     codes: dict[Any, int] = {}
     labels = np.full(len(wg.ids), -1, dtype=np.int64)
@@ -199,6 +204,7 @@ class Refresh:
     timings: dict[str, float]
     metrics: dict[str, Any]
     run_id: Any
+    members: list[dict[str, Any]]  # its memberships, read right after it
 
 
 def service_refresh(database: Database, algorithm: str, concurrency: int, note: str = "",
@@ -215,7 +221,8 @@ def service_refresh(database: Database, algorithm: str, concurrency: int, note: 
         raise RuntimeError(f"{algorithm} refresh {result.run_id}: {result.status}: "
                            f"{result.error or result.metrics}")
     label = algorithm + "".join(f" ({k}={v})" for k, v in extra.items()) + note
-    return Refresh(label, seconds, dict(result.timings), dict(result.metrics), result.run_id)
+    return Refresh(label, seconds, dict(result.timings), dict(result.metrics), result.run_id,
+                   memberships(database, result.run_id))
 
 
 def networkit_runs(wg: WeightedGraph) -> dict[str, tuple[float, np.ndarray]]:
@@ -307,7 +314,7 @@ def main() -> None:
         truth = np.array([truth_map.get(a, -1) for a in wg.ids.tolist()], dtype=np.int64)
         scored = []
         for r in refreshes:
-            labels, unassigned = service_labels(database, r.run_id, wg)
+            labels, unassigned = service_labels(r.members, wg)
             scored.append(score(f"service {r.algorithm}", r.seconds, labels, wg, truth,
                                 unassigned))
     finally:
