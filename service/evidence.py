@@ -74,11 +74,13 @@ class Estimate:
     successes: FloatArray
     trials: FloatArray
 
-    def at(self, i: int) -> dict[str, Any]:
-        """One account's estimate as JSON-ready numbers (4 digits; counts 2)."""
-        value, low, high, successes, trials = self._rounded
-        return {"value": value[i], "interval": [low[i], high[i]],
-                "successes": successes[i], "trials": trials[i]}
+    def at(self, i: int, successes: str = "successes", trials: str = "trials"
+           ) -> dict[str, Any]:
+        """One account's estimate as JSON-ready numbers (4 digits; counts 2), its counts
+        under the given names."""
+        value, low, high, k, n = self._rounded
+        return {"value": value[i], "interval": [low[i], high[i]], successes: k[i],
+                trials: n[i]}
 
     @cached_property
     def _rounded(self) -> tuple[list[float], ...]:

@@ -97,11 +97,13 @@ def write_topic_scores(writer: BatchWriter, run_id: str, scored: im.Scored,
                                col.evidence)
         written += writer.rows("influence/write_topic_scores",
                                im.topic_rows(run_id, scored, col, topical, community_ids))
+        # Python floats and ints once per topic (a numpy scalar per element costs more)
+        fits, scores = topical.components["fit"].tolist(), topical.score.tolist()
+        rows, ids = col.rows.tolist(), scored.pop.ids
         for j in np.flatnonzero(col.about).tolist():
-            account = scored.pop.ids[int(col.rows[j])]
-            fit[account][col.topic] = round(float(topical.components["fit"][j]), 4)
-            best[account][col.topic] = {"score": round(float(topical.score[j]), 5),
-                                        "fit": fit[account][col.topic]}
+            account, account_fit = ids[rows[j]], round(fits[j], 4)
+            fit[account][col.topic] = account_fit
+            best[account][col.topic] = {"score": round(scores[j], 5), "fit": account_fit}
     facts = {a: im.TopicFacts(fit[a], dict(sorted(best[a].items(), key=lambda x: (
         -x[1]["score"], x[0]))[:im.TOPICS_PER_ACCOUNT])) for a in fit}
     return facts, written

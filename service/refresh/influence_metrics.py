@@ -93,9 +93,7 @@ def item_adoption(run_id: str, item: str, rows: list[tuple[str, float]], nodes: 
 
 def estimate(e: Estimate, i: int, successes: str, trials: str) -> dict[str, Any]:
     """One account's shrunk share as JSON, its counts under their own names."""
-    at = e.at(i)
-    return {"value": at["value"], "interval": at["interval"], successes: at["successes"],
-            trials: at["trials"]}
+    return e.at(i, successes, trials)
 
 
 def r4(x: Any) -> float:
@@ -261,14 +259,16 @@ def topic_rows(run_id: str, s: Scored, col: TopicColumns, topical: Scores,
     responders = np.round(ev.responders_about, 2).tolist()
     most = r2(topical.references["most_responders_about"])
     rows = []
+    # Python numbers once per topic (a numpy scalar per element costs more)
+    at, score = col.rows.tolist(), topical.score.tolist()
+    community, followers = s.ev.community.tolist(), s.ev.followers.tolist()
     for j in np.flatnonzero(col.about).tolist():
-        i = int(col.rows[j])
-        c = int(s.ev.community[i])
+        i = at[j]
         account = s.pop.ids[i]
         rows.append({
             "key": f"{run_id}:{col.topic}:{account}", "runId": run_id, "topic": col.topic,
-            "accountId": account, "communityId": community_ids.get(c),
-            "followers": int(s.ev.followers[i]), "score": round(float(topical.score[j]), 5),
+            "accountId": account, "communityId": community_ids.get(community[i]),
+            "followers": int(followers[i]), "score": round(score[j], 5),
             "components": jsontext.dumps({
                 **{k: comps[k][j] for k in inf.SCORE_WEIGHTS},
                 "topic_relevance": comps["fit"][j], "topic_affinity": comps["affinity"][j],
