@@ -19,7 +19,6 @@ import numpy as np
 
 from .. import influence as inf
 from .. import jsontext
-from ..evidence import Estimate
 from ..influence import AccountEvidence, Scores
 from .influence_evidence import AccountInputs, Nodes, Population, TopicColumns
 
@@ -89,11 +88,6 @@ def item_adoption(run_id: str, item: str, rows: list[tuple[str, float]], nodes: 
             "counts": jsontext.dumps(inf.category_counts(overall)),
             "communities": jsontext.dumps(community_counts),
             "earlyAdopterLeaders": jsontext.dumps(leaders[:20])}
-
-
-def estimate(e: Estimate, i: int, successes: str, trials: str) -> dict[str, Any]:
-    """One account's shrunk share as JSON, its counts under their own names."""
-    return e.at(i, successes, trials)
 
 
 def r4(x: Any) -> float:
@@ -174,15 +168,15 @@ def evidence_json(s: Scored, i: int) -> dict[str, Any]:
             "active_members": int(ev.community_active[i]),
             "ring_community": bool(s.pop.ring[i]),
             "community_size": int(ev.community_size[i])},
-        "community_pull": estimate(est["community_pull"], i, "responders_in_community",
-                                   "community_others"),
+        "community_pull": est["community_pull"].at(i, "responders_in_community",
+                                                   "community_others"),
         "reach": {"value": comps["reach"][i], "responders": r2(ev.responders[i]),
                   "most_responders": r2(s.scores.references["most_responders"])},
         "audience_quality": {
             "value": comps["audience_quality"][i],
-            "parts": {name: estimate(est[name], i, "successes", "trials")
+            "parts": {name: est[name].at(i, "successes", "trials")
                       for name in inf.QUALITY_WEIGHTS}},
-        "mobilisation": {**estimate(est["mobilisation"], i, "answers", "possible_answers"),
+        "mobilisation": {**est["mobilisation"].at(i, "answers", "possible_answers"),
                          "calls": int(ev.calls[i])},
         "engagement_rate": {
             "value": comps["engagement_rate"][i], "rate": rate[i],
@@ -274,13 +268,13 @@ def topic_rows(run_id: str, s: Scored, col: TopicColumns, topical: Scores,
                 "topic_relevance": comps["fit"][j], "topic_affinity": comps["affinity"][j],
                 "topical_pull": comps["pull"][j]}),
             "evidence": jsontext.dumps({
-                "community_pull": estimate(est["community_pull_about"], j,
-                                           "responders_in_community", "community_others"),
+                "community_pull": est["community_pull_about"].at(
+                    j, "responders_in_community", "community_others"),
                 "reach": {"value": comps["reach"][j],
                           "responders": responders[j], "most_responders": most},
                 "topic_relevance": {
                     "value": comps["fit"][j], "affinity": comps["affinity"][j],
-                    "posts": estimate(est["posts_about"], j, "about", "tagged"),
-                    "engagement": estimate(est["engagement_about"], j, "about", "tagged")}}),
+                    "posts": est["posts_about"].at(j, "about", "tagged"),
+                    "engagement": est["engagement_about"].at(j, "about", "tagged")}}),
         })
     return rows
